@@ -1,0 +1,8 @@
+"""Semantic segmentation networks over the 19 Cityscapes train ids (see ``registry`` for the contract)."""
+
+from synboost_kedro.models.segmentation.registry import (
+    SEGMENTATION_MODELS,
+    create_segmentation_model,
+)
+
+__all__ = ["SEGMENTATION_MODELS", "create_segmentation_model"]

@@ -1,0 +1,21 @@
+"""The registry of segmentation architectures, so configuration picks one by name.
+
+Contract every registered segmentation model follows: ``forward(image)`` takes an ImageNet-normalised
+``[B, 3, H, W]`` float image and returns ``[B, 19, H, W]`` logits over the Cityscapes train ids, at the
+input resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from torch import nn
+
+from synboost_kedro.models.registry import Registry
+
+SEGMENTATION_MODELS = Registry("segmentation")
+
+
+def create_segmentation_model(architecture: str, **options: Any) -> nn.Module:
+    """Build the segmentation network registered as ``architecture`` with ``options``."""
+    return SEGMENTATION_MODELS.create(architecture, **options)
