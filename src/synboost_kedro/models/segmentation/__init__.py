@@ -1,4 +1,4 @@
-"""Semantic segmentation networks over the 19 Cityscapes train ids (see ``registry`` for the contract)."""
+"""Semantic segmentation networks over the 19 Cityscapes train ids (contract in ``registry``)."""
 
 from synboost_kedro.models.segmentation.registry import (
     SEGMENTATION_MODELS,

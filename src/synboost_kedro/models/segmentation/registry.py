@@ -1,8 +1,8 @@
 """The registry of segmentation architectures, so configuration picks one by name.
 
-Contract every registered segmentation model follows: ``forward(image)`` takes an ImageNet-normalised
-``[B, 3, H, W]`` float image and returns ``[B, 19, H, W]`` logits over the Cityscapes train ids, at the
-input resolution.
+Contract every registered segmentation model follows: ``forward(image)`` takes an
+ImageNet-normalised ``[B, 3, H, W]`` float image and returns ``[B, 19, H, W]`` logits over the
+Cityscapes train ids, at the input resolution.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 Contract every registered synthesis model follows: a method
 ``synthesise(label_ids, instance_ids, image=None, generator=None)`` taking ``[B, H, W]`` long
 Cityscapes label ids (35 = unknown), ``[B, H, W]`` long instance ids and optionally the real
-``[B, 3, H, W]`` image in ``[-1, 1]`` (for models with an image encoder), returning a ``[B, 3, H, W]``
-image in ``[-1, 1]``. It is deterministic unless a ``torch.Generator`` is passed, and hides whether the
-model uses a noise vector or an encoder.
+``[B, 3, H, W]`` image in ``[-1, 1]`` (for models with an image encoder), returning a
+``[B, 3, H, W]`` image in ``[-1, 1]``. It is deterministic unless a ``torch.Generator`` is
+passed, and hides whether the model uses a noise vector or an encoder.
 """
 
 from __future__ import annotations
