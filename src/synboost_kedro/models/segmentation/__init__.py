@@ -1,5 +1,7 @@
 """Semantic segmentation networks over the 19 Cityscapes train ids (contract in ``registry``)."""
 
+# Imported for their registrations.
+from synboost_kedro.models.segmentation import compact_deeplab, torchvision_mobilenet  # noqa: F401
 from synboost_kedro.models.segmentation.registry import (
     SEGMENTATION_MODELS,
     create_segmentation_model,
