@@ -1,0 +1,82 @@
+"""Input preparation and score post-processing around the dissimilarity network (spec §1.3, §2)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+#: Published fusion weights of the anomaly probability and the entropy prior ("ensemble: True").
+ANOMALY_WEIGHT = 0.75
+ENTROPY_WEIGHT = 0.25
+
+
+def imagenet_normalise(rgb: torch.Tensor) -> torch.Tensor:
+    """Normalise RGB in [0, 1] ``[B,3,H,W]`` with the ImageNet mean and std."""
+    if rgb.dim() != 4 or rgb.shape[1] != 3:
+        raise ValueError(f"rgb must be [B,3,H,W], got {tuple(rgb.shape)}")
+    mean = rgb.new_tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
+    std = rgb.new_tensor(IMAGENET_STD).view(1, 3, 1, 1)
+    return (rgb - mean) / std
+
+
+def semantic_one_hot(train_ids: torch.Tensor, num_classes: int = 19) -> torch.Tensor:
+    """One-hot float map ``[B,num_classes,H,W]`` of train ids ``[B,H,W]`` or ``[B,1,H,W]``.
+
+    Ids ≥ ``num_classes`` (255 = void/ignore) give all-zero pixels, as in the original data loader.
+
+    Raises:
+        ValueError: the map is not integer-typed, has the wrong rank, or holds negative ids.
+    """
+    if train_ids.dtype.is_floating_point or train_ids.dtype == torch.bool:
+        raise ValueError(f"train_ids must be an integer tensor, got {train_ids.dtype}")
+    if train_ids.dim() == 4 and train_ids.shape[1] == 1:
+        train_ids = train_ids[:, 0]
+    if train_ids.dim() != 3:
+        raise ValueError(f"train_ids must be [B,H,W] or [B,1,H,W], got {tuple(train_ids.shape)}")
+    train_ids = train_ids.long()
+    if (train_ids < 0).any():
+        raise ValueError("train_ids holds negative ids")
+    # One extra class collects every void id; dropping it leaves those pixels all-zero.
+    clipped = train_ids.clamp(max=num_classes)
+    one_hot = F.one_hot(clipped, num_classes + 1)[..., :num_classes]
+    return one_hot.permute(0, 3, 1, 2).float().contiguous()
+
+
+def stack_priors(entropy: torch.Tensor, mae: torch.Tensor, distance: torch.Tensor) -> torch.Tensor:
+    """Concatenate the three ``[B,1,H,W]`` priors in the original order [entropy, mae, distance]."""
+    for name, prior in (("entropy", entropy), ("mae", mae), ("distance", distance)):
+        if prior.dim() != 4 or prior.shape[1] != 1:
+            raise ValueError(f"{name} must be [B,1,H,W], got {tuple(prior.shape)}")
+    return torch.cat([entropy, mae, distance], dim=1)
+
+
+def anomaly_probability(logits: torch.Tensor) -> torch.Tensor:
+    """Softmax probability of class 1 (anomaly), ``[B,H,W]``, from 2-class logits ``[B,2,H,W]``."""
+    if logits.dim() != 4 or logits.shape[1] != 2:
+        raise ValueError(f"logits must be [B,2,H,W], got {tuple(logits.shape)}")
+    return torch.softmax(logits, dim=1)[:, 1]
+
+
+def fuse_with_entropy(
+    anomaly: torch.Tensor,
+    entropy: torch.Tensor,
+    anomaly_weight: float = ANOMALY_WEIGHT,
+    entropy_weight: float = ENTROPY_WEIGHT,
+) -> torch.Tensor:
+    """Final score ``anomaly_weight · p_anomaly + entropy_weight · entropy``, ``[B,H,W]``.
+
+    Args:
+        anomaly: Anomaly probability ``[B,H,W]``.
+        entropy: Entropy prior in [0, 1], ``[B,H,W]`` or ``[B,1,H,W]`` (the original's
+            ``[B,H,W] + [B,1,H,W]`` broadcast is only right for batch 1; this is per image).
+    """
+    if entropy.dim() == 4 and entropy.shape[1] == 1:
+        entropy = entropy[:, 0]
+    if entropy.shape != anomaly.shape:
+        raise ValueError(
+            f"entropy shape {tuple(entropy.shape)} does not match "
+            f"anomaly shape {tuple(anomaly.shape)}"
+        )
+    return anomaly_weight * anomaly + entropy_weight * entropy

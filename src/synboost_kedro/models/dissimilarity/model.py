@@ -1,0 +1,287 @@
+"""The SynBoost dissimilarity network: image, semantic and prior encoders, fusion, decoder, head."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import torch
+from torch import nn
+
+from synboost_kedro.models.dissimilarity.checkpoint import (
+    load_checkpoint,
+    load_original_state_dict,
+    save_checkpoint,
+)
+from synboost_kedro.models.dissimilarity.config import DissimilarityConfig
+from synboost_kedro.models.dissimilarity.decoder import (
+    ConvSelu,
+    reduction,
+    refinement_block,
+    upsample2x,
+)
+from synboost_kedro.models.dissimilarity.inputs import stack_priors
+from synboost_kedro.models.dissimilarity.semantic_encoder import SemanticEncoder
+from synboost_kedro.models.dissimilarity.spade_encoder import SpadeVggEncoder
+from synboost_kedro.models.encoders.vgg import VggEncoder
+
+NUM_CLASSES = 2
+SEMANTIC_BASE_CHANNELS = 32
+PRIOR_BASE_CHANNELS = 64
+NUM_PRIORS = 3
+#: Decoder output channels per level, deepest first (after conv1/conv12/conv3/conv5).
+DECODER_CHANNELS = (256, 256, 128, 64)
+
+
+class DissimilarityNet(nn.Module):
+    """SynBoost's ``DissimNet`` / ``DissimNetPrior`` in every variant of spec §3.
+
+    Encoder: one VGG16 trunk shared by the real and the synthetic image, an optional semantic
+    encoder and an optional prior encoder. Fusion per level: concatenation, 1×1 reduction, prior
+    gating, correlation channel. Decoder: four conv + refinement (plain or SPADE) stages joined by
+    2×2 transposed convolutions and skip connections. Head: 1×1 conv to 2-class logits.
+
+    The layers are direct attributes with the original names and registration order, so
+    ``state_dict()`` keys equal those of the original checkpoints and they load with
+    ``strict=True``.
+
+    Args:
+        config: Architecture options; ``DissimilarityConfig.preset("ours")`` by default.
+        vgg_weights_path: Optional local torchvision-format ImageNet state dict of the VGG trunk
+            (vgg16 / vgg16_bn) used to initialise the image encoder before training.
+    """
+
+    def __init__(
+        self,
+        config: DissimilarityConfig | None = None,
+        vgg_weights_path: str | os.PathLike | None = None,
+    ):
+        super().__init__()
+        self.config = config = config or DissimilarityConfig.preset("ours")
+        labels = config.num_semantic_classes
+        if config.spade_encoder:
+            self.vgg_encoder = SpadeVggEncoder(labels, vgg_weights_path)
+        else:
+            self.vgg_encoder = VggEncoder(config.architecture, vgg_weights_path)
+        image_channels = self.vgg_encoder.out_channels
+        fused_channels = [2 * channels for channels in image_channels]
+        if config.semantic:
+            self.semantic_encoder = SemanticEncoder(
+                labels, SEMANTIC_BASE_CHANNELS, config.batch_norm
+            )
+            fused_channels = [
+                fused + semantic
+                for fused, semantic in zip(
+                    fused_channels, self.semantic_encoder.out_channels, strict=True
+                )
+            ]
+        if config.has_prior_encoder:
+            self.prior_encoder = SemanticEncoder(NUM_PRIORS, PRIOR_BASE_CHANNELS, config.batch_norm)
+        skip_channels = [channels + int(config.correlation) for channels in image_channels]
+        deepest, third, second, first = DECODER_CHANNELS
+        self.conv1 = ConvSelu(skip_channels[3], deepest)
+        self.conv12 = ConvSelu(deepest + skip_channels[2], third)
+        self.conv3 = ConvSelu(third + skip_channels[1], second)
+        self.conv5 = ConvSelu(second + skip_channels[0], first)
+        self.conv2 = refinement_block(deepest, labels, config.spade_decoder)
+        self.conv13 = refinement_block(third, labels, config.spade_decoder)
+        self.conv4 = refinement_block(second, labels, config.spade_decoder)
+        self.conv6 = refinement_block(first, labels, config.spade_decoder)
+        self.tconv1 = upsample2x(deepest)
+        self.tconv3 = upsample2x(third)
+        self.tconv2 = upsample2x(second)
+        self.conv7 = reduction(fused_channels[3], image_channels[3])
+        self.conv8 = reduction(fused_channels[2], image_channels[2])
+        self.conv9 = reduction(fused_channels[1], image_channels[1])
+        self.conv10 = reduction(fused_channels[0], image_channels[0])
+        self.conv11 = nn.Conv2d(first, NUM_CLASSES, kernel_size=1)
+        self._memory_format = torch.contiguous_format
+
+    # ----------------------------------------------------------------------------------- building
+    @classmethod
+    def from_config(
+        cls, config: DissimilarityConfig | dict[str, Any], **options: Any
+    ) -> DissimilarityNet:
+        """Build from a :class:`DissimilarityConfig` or its dict form (e.g. Kedro parameters)."""
+        if not isinstance(config, DissimilarityConfig):
+            config = DissimilarityConfig.from_dict(config)
+        return cls(config, **options)
+
+    def to_config(self) -> dict[str, Any]:
+        """The architecture options as a plain dict; ``from_config(to_config())`` rebuilds it."""
+        return self.config.to_dict()
+
+    @classmethod
+    def from_original_checkpoint(
+        cls,
+        path: str | os.PathLike,
+        variant: str | DissimilarityConfig | dict[str, Any] = "ours",
+    ) -> DissimilarityNet:
+        """Load an original SynBoost checkpoint (e.g. ``best_net_baseline_mult_3.pth``) strictly.
+
+        Args:
+            path: The ``.pth`` file: a plain state dict or a ``{'state_dict': ...}`` container,
+                with or without ``module.`` DataParallel prefixes.
+            variant: ``"ours"``, ``"baseline"`` or the architecture options of the file.
+
+        Raises:
+            FileNotFoundError: ``path`` does not exist.
+            ValueError: the file does not fit the variant; the message lists the offending keys.
+        """
+        config = DissimilarityConfig.preset(variant) if isinstance(variant, str) else variant
+        model = cls.from_config(config)
+        model.load_state_dict_strictly(load_original_state_dict(path), str(path))
+        return model
+
+    def load_state_dict_strictly(self, state_dict: dict[str, torch.Tensor], source: str) -> None:
+        """``load_state_dict(strict=True)`` with an error naming ``source`` and every bad key."""
+        expected = self.state_dict()
+        missing = [key for key in expected if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in expected]
+        mismatched = [
+            f"{key}: file {tuple(state_dict[key].shape)} vs model {tuple(value.shape)}"
+            for key, value in expected.items()
+            if key in state_dict and state_dict[key].shape != value.shape
+        ]
+        if missing or unexpected or mismatched:
+            raise ValueError(
+                f"'{source}' does not fit the dissimilarity network {self.config}: "
+                f"missing keys {missing}, unexpected keys {unexpected}, "
+                f"shape mismatches {mismatched}"
+            )
+        self.load_state_dict(state_dict, strict=True)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Atomically save the weights and architecture options (loadable with ``weights_only``)."""
+        state = {key: value.contiguous() for key, value in self.state_dict().items()}
+        save_checkpoint(path, self.to_config(), state)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> DissimilarityNet:
+        """Rebuild a network written by :meth:`save`."""
+        config, state_dict = load_checkpoint(path)
+        model = cls.from_config(config)
+        model.load_state_dict_strictly(state_dict, str(path))
+        return model
+
+    # ------------------------------------------------------------------------------ performance
+    def optimize_for_cpu(self) -> DissimilarityNet:
+        """Switch to the fastest correct CPU layout (channels_last, oneDNN convolutions).
+
+        Outputs stay numerically equivalent (float32, relative differences ~1e-6); see
+        ``benchmarks/dissimilarity.py`` for the measurements behind this choice.
+        """
+        self._memory_format = torch.channels_last
+        return self.to(memory_format=torch.channels_last)
+
+    # ---------------------------------------------------------------------------------- forward
+    def forward(
+        self,
+        image: torch.Tensor,
+        synthesis: torch.Tensor,
+        semantic: torch.Tensor,
+        *,
+        entropy: torch.Tensor | None = None,
+        mae: torch.Tensor | None = None,
+        distance: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """2-class logits ``[B,2,H,W]`` (channel 1 = anomaly; no softmax).
+
+        Args:
+            image: ImageNet-normalised RGB ``[B,3,H,W]``; H and W divisible by 8.
+            synthesis: ImageNet-normalised re-synthesised RGB ``[B,3,H,W]``.
+            semantic: Semantic one-hot ``[B,num_semantic_classes,H,W]``.
+            entropy: Entropy prior ``[B,1,H,W]`` in [0, 1]. The three priors are keyword-only
+                (a swapped order would run silently) and required when ``config.prior``.
+            mae: Perceptual-difference prior ``[B,1,H,W]`` in [0, 1].
+            distance: Softmax-distance prior ``[B,1,H,W]`` in [0, 1].
+        """
+        self._check_inputs(image, synthesis, semantic)
+        image, synthesis, semantic = (
+            tensor.contiguous(memory_format=self._memory_format)
+            for tensor in (image, synthesis, semantic)
+        )
+        real, synthetic = self._encode_images(image, synthesis, semantic)
+        gates = self._encode_priors(entropy, mae, distance) if self.config.prior else None
+        skips = self._fuse(real, synthetic, semantic, gates)
+        return self.conv11(self._decode(skips, semantic))
+
+    def _check_inputs(
+        self, image: torch.Tensor, synthesis: torch.Tensor, semantic: torch.Tensor
+    ) -> None:
+        if image.dim() != 4 or image.shape[1] != 3:
+            raise ValueError(f"image must be [B,3,H,W], got {tuple(image.shape)}")
+        if synthesis.shape != image.shape:
+            raise ValueError(
+                f"synthesis shape {tuple(synthesis.shape)} != image shape {tuple(image.shape)}"
+            )
+        expected = (image.shape[0], self.config.num_semantic_classes, *image.shape[2:])
+        if tuple(semantic.shape) != expected:
+            raise ValueError(f"semantic must be {expected}, got {tuple(semantic.shape)}")
+        if image.shape[2] % 8 or image.shape[3] % 8:
+            raise ValueError(
+                f"image height and width must be divisible by 8, got {tuple(image.shape[2:])}"
+            )
+
+    def _encode_images(
+        self, image: torch.Tensor, synthesis: torch.Tensor, semantic: torch.Tensor
+    ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        """VGG features of both images with the shared (weight-tied) trunk."""
+        if self.training and self.config.batch_norm and not self.config.spade_encoder:
+            # Training BatchNorm normalises over the batch: keep the two images in separate calls
+            # as the original does, so the statistics (and the trained weights) stay the same.
+            return self.vgg_encoder(image), self.vgg_encoder(synthesis)
+        pair = torch.cat([image, synthesis])
+        if self.config.spade_encoder:
+            features = self.vgg_encoder(pair, torch.cat([semantic, semantic]))
+        else:
+            features = self.vgg_encoder(pair)
+        halves = [level.chunk(2) for level in features]
+        return [real for real, _ in halves], [synthetic for _, synthetic in halves]
+
+    def _encode_priors(
+        self, entropy: torch.Tensor | None, mae: torch.Tensor | None, distance: torch.Tensor | None
+    ) -> list[torch.Tensor]:
+        if entropy is None or mae is None or distance is None:
+            raise ValueError(
+                "this dissimilarity network uses priors: pass entropy, mae and distance"
+            )
+        priors = stack_priors(entropy, mae, distance).contiguous(memory_format=self._memory_format)
+        return self.prior_encoder(priors)
+
+    def _fuse(
+        self,
+        real: list[torch.Tensor],
+        synthetic: list[torch.Tensor],
+        semantic: torch.Tensor,
+        gates: list[torch.Tensor] | None,
+    ) -> list[torch.Tensor]:
+        """Per level: concat → 1×1 reduction → prior gate → correlation channel (shallow first)."""
+        levels = [list(pair) for pair in zip(real, synthetic, strict=True)]
+        if self.config.semantic:
+            for level, encoded in zip(levels, self.semantic_encoder(semantic), strict=True):
+                level.append(encoded)
+        reductions = (self.conv10, self.conv9, self.conv8, self.conv7)
+        skips = [
+            reduce(torch.cat(level, dim=1))
+            for reduce, level in zip(reductions, levels, strict=True)
+        ]
+        if gates is not None:
+            skips = [skip * gate for skip, gate in zip(skips, gates, strict=True)]
+        if self.config.correlation:
+            skips = [
+                torch.cat([(a * b).sum(dim=1, keepdim=True), skip], dim=1)
+                for a, b, skip in zip(real, synthetic, skips, strict=True)
+            ]
+        return skips
+
+    def _decode(self, skips: list[torch.Tensor], semantic: torch.Tensor) -> torch.Tensor:
+        """U-decoder from the deepest skip to full resolution, ``[B,64,H,W]``."""
+        first, second, third, deepest = skips
+        features = self.conv2(self.conv1(deepest), semantic)
+        features = self.tconv1(features)
+        features = self.conv13(self.conv12(torch.cat([features, third], dim=1)), semantic)
+        features = self.tconv3(features)
+        features = self.conv4(self.conv3(torch.cat([features, second], dim=1)), semantic)
+        features = self.tconv2(features)
+        return self.conv6(self.conv5(torch.cat([features, first], dim=1)), semantic)

@@ -1,0 +1,104 @@
+"""VGG trunks from torchvision, cut into the feature stages SynBoost uses.
+
+Weights are never downloaded: the networks are built with ``weights=None`` and ImageNet weights are
+read, if wanted, from a local torchvision-format state dict of the *full* VGG.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+import torchvision
+from torch import nn
+
+from synboost_kedro.models.weights import load_local_state_dict
+
+VGG_BUILDERS = {
+    "vgg16": torchvision.models.vgg16,
+    "vgg16_bn": torchvision.models.vgg16_bn,
+    "vgg19": torchvision.models.vgg19,
+}
+
+#: ``features`` index ranges of the four dissimilarity stages (relu1_2, relu2_2, relu3_3, relu4_3).
+VGG16_STAGE_SLICES: dict[str, tuple[tuple[int, int], ...]] = {
+    "vgg16": ((0, 4), (4, 9), (9, 16), (16, 23)),
+    "vgg16_bn": ((0, 6), (6, 13), (13, 23), (23, 33)),
+}
+
+
+def imagenet_weights_instructions(architecture: str) -> str:
+    """Tell the user how to produce a local ImageNet weights file for ``architecture``."""
+    enum_name = {"vgg16": "VGG16", "vgg16_bn": "VGG16_BN", "vgg19": "VGG19"}[architecture]
+    return (
+        "On a machine with internet, run `torch.save(torchvision.models."
+        f'{architecture}(weights="IMAGENET1K_V1").state_dict(), "{architecture}_imagenet.pth")` '
+        f"(torchvision's {enum_name}_Weights.IMAGENET1K_V1), copy the file here and point the "
+        "weights-path parameter at it."
+    )
+
+
+def build_vgg_features(architecture: str, weights_path: str | os.PathLike | None) -> nn.Sequential:
+    """Build the convolutional ``features`` of a torchvision VGG.
+
+    Args:
+        architecture: ``"vgg16"``, ``"vgg16_bn"`` or ``"vgg19"``.
+        weights_path: Local torchvision-format state dict of the full VGG (ImageNet weights), or
+            ``None`` for torchvision's random initialisation.
+
+    Raises:
+        ValueError: unknown ``architecture``, or the file does not fit the architecture.
+        MissingWeightsError: ``weights_path`` is given but does not exist.
+    """
+    if architecture not in VGG_BUILDERS:
+        raise ValueError(
+            f"Unknown VGG architecture '{architecture}'; choose one of {list(VGG_BUILDERS)}"
+        )
+    vgg = VGG_BUILDERS[architecture](weights=None)
+    if weights_path is not None:
+        state = load_local_state_dict(
+            weights_path,
+            f"ImageNet {architecture}",
+            imagenet_weights_instructions(architecture),
+        )
+        try:
+            vgg.load_state_dict(state, strict=True)
+        except RuntimeError as error:
+            raise ValueError(
+                f"'{weights_path}' is not a torchvision {architecture} state dict: {error}"
+            ) from error
+    return vgg.features
+
+
+class VggEncoder(nn.Module):
+    """VGG16 conv1_1 … conv4_3 returning the four stage outputs (strides 1, 2, 4, 8).
+
+    The stage attributes ``layer1`` … ``layer4`` are the original ``VGGFeatures`` names, so original
+    checkpoints load unchanged.
+
+    Args:
+        architecture: ``"vgg16"`` or ``"vgg16_bn"``.
+        weights_path: Optional local ImageNet state dict of the full torchvision VGG.
+    """
+
+    out_channels = (64, 128, 256, 512)
+
+    def __init__(self, architecture: str = "vgg16", weights_path: str | os.PathLike | None = None):
+        super().__init__()
+        if architecture not in VGG16_STAGE_SLICES:
+            raise ValueError(
+                f"VggEncoder architecture must be one of {list(VGG16_STAGE_SLICES)}, "
+                f"got '{architecture}'"
+            )
+        features = build_vgg_features(architecture, weights_path)
+        stages = [
+            nn.Sequential(*features[start:stop]) for start, stop in VGG16_STAGE_SLICES[architecture]
+        ]
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
+
+    def forward(self, image: torch.Tensor) -> list[torch.Tensor]:
+        """Return the four stage outputs of ``image`` ``[B,3,H,W]``."""
+        stage1 = self.layer1(image)
+        stage2 = self.layer2(stage1)
+        stage3 = self.layer3(stage2)
+        return [stage1, stage2, stage3, self.layer4(stage3)]
