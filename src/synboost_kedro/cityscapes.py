@@ -1,8 +1,8 @@
-"""The Cityscapes label table, taken from ``cityscapesscripts`` so ids and colours match the benchmark.
+"""The Cityscapes label table, from ``cityscapesscripts`` so ids and colours match the benchmark.
 
-Label ids (0..33, -1 for license plate) are what ``gtFine_labelIds.png`` stores and what the synthesis
-network consumes; train ids (0..18, 255 = ignore) are what segmentation predicts and what the
-dissimilarity network's semantic input uses.
+Label ids (0..33, -1 for license plate) are what ``gtFine_labelIds.png`` stores and what the
+synthesis network consumes; train ids (0..18, 255 = ignore) are what segmentation predicts
+and what the dissimilarity network's semantic input uses.
 """
 
 from __future__ import annotations

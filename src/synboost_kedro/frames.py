@@ -1,4 +1,4 @@
-"""In-memory records of one frame, shared by datasets, the generator and the pipelines (Kedro-free)."""
+"""In-memory records of one frame, shared by datasets, generator and pipelines (Kedro-free)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class AnomalyFrame:
     Attributes:
         frame_id: The benchmark's frame id.
         image: ``[H, W, 3]`` uint8 RGB.
-        mask: ``[H, W]`` uint8 with 1 = anomaly, 0 = normal, 255 = void / outside the region of interest.
+        mask: ``[H, W]`` uint8 with 1 = anomaly, 0 = normal, 255 = void / outside the region
+            of interest.
     """
 
     frame_id: str

@@ -1,4 +1,4 @@
-"""Atomic file writes: write to a temporary sibling, then rename, so a crash never leaves half a file."""
+"""Atomic writes: write a temporary sibling, then rename, so a crash never leaves half a file."""
 
 from __future__ import annotations
 

@@ -1,0 +1,84 @@
+"""Reading and writing of the image files every dataset stores, with errors that name the file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from kedro.io.core import DatasetError
+from PIL import Image, UnidentifiedImageError
+
+from synboost_kedro.utils import atomic_path
+
+# Pillow modes accepted for each kind of file, and how their pixels are turned into arrays.
+_COLOUR_MODES = {"RGB", "RGBA", "L", "P", "I;16", "I", "CMYK", "YCbCr"}
+_INTEGER_MAP_MODES = {"L", "P", "I", "I;16", "I;16B", "I;16L"}
+
+
+def read_rgb(path: str | os.PathLike) -> np.ndarray:
+    """Read a colour image as ``[H, W, 3]`` uint8 RGB.
+
+    Grey, palette and alpha images are converted; 16-bit grey is scaled to 8 bits.
+    """
+    with _open(path) as image:
+        if image.mode not in _COLOUR_MODES:
+            raise DatasetError(f"'{path}': unsupported image mode '{image.mode}' for an RGB image")
+        if image.mode.startswith("I"):
+            grey = np.asarray(image, dtype=np.float64)
+            scale = 255.0 / max(float(grey.max()), 1.0) if grey.max() > 255 else 1.0
+            return np.repeat((grey * scale).astype(np.uint8)[..., None], 3, axis=2)
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def read_integer_map(path: str | os.PathLike, dtype: type = np.uint8) -> np.ndarray:
+    """Read a single-channel label or id map as ``[H, W]`` of ``dtype``.
+
+    Raises:
+        DatasetError: the file is missing, unreadable, truncated, or not a single-channel image, or
+            its values do not fit ``dtype``.
+    """
+    with _open(path) as image:
+        if image.mode not in _INTEGER_MAP_MODES:
+            raise DatasetError(
+                f"'{path}': expected a single-channel label image, found mode '{image.mode}'"
+            )
+        values = np.asarray(image)
+    info = np.iinfo(dtype)
+    if values.size and (values.min() < info.min or values.max() > info.max):
+        raise DatasetError(
+            f"'{path}': values {values.min()}..{values.max()} do not fit {np.dtype(dtype).name}"
+        )
+    return values.astype(dtype, copy=False)
+
+
+def write_image(path: str | os.PathLike, array: np.ndarray, **save_args: object) -> None:
+    """Write ``array`` atomically; uint16/int32 maps become 16-bit PNGs, uint8 maps 8-bit."""
+    if array.ndim == 2 and array.dtype != np.uint8:
+        if array.min() < 0 or array.max() > np.iinfo(np.uint16).max:
+            raise ValueError(f"'{path}': values do not fit a 16-bit PNG")
+        image = Image.fromarray(array.astype(np.uint16))
+    else:
+        image = Image.fromarray(np.ascontiguousarray(array))
+    with atomic_path(path) as tmp:
+        image.save(tmp, **save_args)
+
+
+class _open:  # noqa: N801 - used like the built-in ``open``
+    """Open an image and force decoding, so truncated files fail here with their name."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def __enter__(self) -> Image.Image:
+        if not self.path.is_file():
+            raise DatasetError(f"'{self.path}': file not found")
+        try:
+            self.image = Image.open(self.path)
+            self.image.load()
+        except (OSError, UnidentifiedImageError, SyntaxError) as error:
+            raise DatasetError(f"'{self.path}': unreadable or truncated image ({error})") from error
+        return self.image
+
+    def __exit__(self, *exc: object) -> None:
+        self.image.close()
