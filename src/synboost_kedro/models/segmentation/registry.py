@@ -11,11 +11,16 @@ from typing import Any
 
 from torch import nn
 
+from synboost_kedro.models.build_config import attach_build_config
 from synboost_kedro.models.registry import Registry
 
 SEGMENTATION_MODELS = Registry("segmentation")
 
 
 def create_segmentation_model(architecture: str, **options: Any) -> nn.Module:
-    """Build the segmentation network registered as ``architecture`` with ``options``."""
-    return SEGMENTATION_MODELS.create(architecture, **options)
+    """Build the segmentation network registered as ``architecture`` with ``options``.
+
+    The network remembers how it was built (``build_config``), so it can be saved and rebuilt.
+    """
+    model = SEGMENTATION_MODELS.create(architecture, **options)
+    return attach_build_config(model, "segmentation", architecture, options)

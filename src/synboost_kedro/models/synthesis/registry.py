@@ -14,11 +14,16 @@ from typing import Any
 
 from torch import nn
 
+from synboost_kedro.models.build_config import attach_build_config
 from synboost_kedro.models.registry import Registry
 
 SYNTHESIS_MODELS = Registry("synthesis")
 
 
 def create_synthesis_model(architecture: str, **options: Any) -> nn.Module:
-    """Build the synthesis network registered as ``architecture`` with ``options``."""
-    return SYNTHESIS_MODELS.create(architecture, **options)
+    """Build the synthesis network registered as ``architecture`` with ``options``.
+
+    The network remembers how it was built (``build_config``), so it can be saved and rebuilt.
+    """
+    model = SYNTHESIS_MODELS.create(architecture, **options)
+    return attach_build_config(model, "synthesis", architecture, options)
