@@ -1,0 +1,11 @@
+"""Procedural street scenes in Cityscapes format, with and without anomalous obstacles (Kedro-free).
+
+The generator stands in for Cityscapes and the anomaly benchmarks when the real data is absent:
+``render_cityscapes_frame`` draws a labelled street scene and ``render_anomaly_frame`` draws the
+same kind of scene with out-of-distribution objects and a benchmark-style anomaly mask.
+"""
+
+from synboost_kedro.synthetic.anomalies import render_anomaly_frame
+from synboost_kedro.synthetic.render import render_cityscapes_frame
+
+__all__ = ["render_anomaly_frame", "render_cityscapes_frame"]
