@@ -9,7 +9,7 @@ from synboost_kedro.models.synthesis.ccfpse.original import (
     load_encoder,
     load_generator,
 )
-from synboost_kedro.models.synthesis.ccfpse.semantics import build_semantics, instance_edges
+from synboost_kedro.models.synthesis.ccfpse.semantics import build_semantics
 
 __all__ = [
     "CCFPSE",
@@ -18,7 +18,6 @@ __all__ = [
     "build_ccfpse",
     "build_semantics",
     "from_original_checkpoints",
-    "instance_edges",
     "load_encoder",
     "load_generator",
 ]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import torch
-from torch import nn
 
+from synboost_kedro.models.synthesis.base import SemanticImageSynthesiser
 from synboost_kedro.models.synthesis.ccfpse.encoder import ConvEncoder
 from synboost_kedro.models.synthesis.ccfpse.generator import Z_DIM, CondConvGenerator
 from synboost_kedro.models.synthesis.ccfpse.semantics import build_semantics
 
 
-class CCFPSE(nn.Module):
+class CCFPSE(SemanticImageSynthesiser):
     """The synthesis network SynBoost ships, following the synthesis registry contract.
 
     Args:
@@ -49,7 +49,7 @@ class CCFPSE(nn.Module):
     def synthesise(
         self,
         label_ids: torch.Tensor,
-        instance_ids: torch.Tensor,
+        instance_ids: torch.Tensor | None,
         image: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
     ) -> torch.Tensor:
@@ -57,7 +57,7 @@ class CCFPSE(nn.Module):
 
         Args:
             label_ids: Cityscapes label ids (35 = unknown), at the generator's output size.
-            instance_ids: Instance ids (SynBoost passes the label ids).
+            instance_ids: Instance ids; ``None`` uses the label ids, as SynBoost does.
             image: The real image in [-1, 1] for the style code; ``None`` uses the prior.
             generator: Random source for sampling the style code; ``None`` is deterministic.
         """
@@ -68,7 +68,7 @@ class CCFPSE(nn.Module):
     def forward(
         self,
         label_ids: torch.Tensor,
-        instance_ids: torch.Tensor,
+        instance_ids: torch.Tensor | None,
         image: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
     ) -> torch.Tensor:

@@ -1,4 +1,8 @@
-"""Spatially-adaptive normalisation (SPADE, Park et al. 2019) over BatchNorm statistics."""
+"""SPADE normalisation as CC-FPSE names it (``param_free_norm``, ``mlp_shared``, ``mlp_gamma``…).
+
+The compact ``synthesis.spade`` module computes the same thing under other key names; this one
+exists so the released shortcut weights load strictly.
+"""
 
 from __future__ import annotations
 
