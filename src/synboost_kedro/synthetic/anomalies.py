@@ -203,6 +203,10 @@ KINDS = tuple(DRAWERS)
 _SHAPE_PARAM_COUNTS = {"animal": 3, "debris": 9, "crate": 3, "cone": 0, "tyre": 2}
 
 
+#: Overall size of each kind relative to the style's size range (a 3 m cone would be odd).
+KIND_SCALE = {"animal": 1.0, "debris": 1.0, "crate": 0.7, "cone": 0.5, "tyre": 0.5}
+
+
 def _anomaly_look(rng: np.random.Generator) -> Appearance:
     colours = rng.choice(len(ANOMALY_COLOURS), size=2, replace=False)
     return Appearance(
@@ -287,7 +291,7 @@ def sample_anomalies(rng: np.random.Generator, scene: Scene, style: AnomalyStyle
                 kind=kind,
                 lateral=lateral,
                 depth=depth,
-                size=rng.uniform(*style.size_range),
+                size=KIND_SCALE[kind] * rng.uniform(*style.size_range),
                 look=_anomaly_look(rng),
                 accent=_anomaly_look(rng),
                 shape_params=_shape_params(rng, kind),

@@ -80,6 +80,14 @@ class Canvas:
         self.label_ids[rows, cols][mask] = label_id
         self.instance_ids[rows, cols][mask] = label_id if instance_id is None else instance_id
 
+    def darken(self, stamp: Stamp | None, factor: float, label_ids: tuple[int, ...]) -> None:
+        """Darken the stamp's pixels that carry one of ``label_ids`` (a cast shadow)."""
+        if stamp is None:
+            return
+        rows, cols = stamp.rows, stamp.cols
+        shadowed = stamp.mask & np.isin(self.label_ids[rows, cols], label_ids)
+        self.image[rows, cols][shadowed] *= factor
+
     def relight(self, gain: np.ndarray) -> None:
         """Multiply the image by a gain broadcastable to ``[H, W, 3]``; the labels are unchanged."""
         self.image *= gain

@@ -19,6 +19,8 @@ from synboost_kedro.synthetic.palette import (
     PERSON,
     POLE,
     RIDER,
+    ROAD,
+    SIDEWALK,
     TRAFFIC_LIGHT,
     TRAFFIC_SIGN,
     VEGETATION,
@@ -29,6 +31,7 @@ from synboost_kedro.synthetic.shapes import Stamp, ellipse, polygon, thick_line
 from synboost_kedro.synthetic.textures import Appearance
 
 Painter = Callable[[Stamp | None, Appearance, float], None]
+SHADOW_FACTOR = 0.55
 LAMP_COLOURS = ((235, 40, 30), (245, 170, 20), (40, 230, 120))
 SIGN_KINDS = ("circle", "triangle", "square")
 
@@ -90,6 +93,9 @@ class Car:
         paint = make_painter(canvas, CAR, canvas.new_instance_id(CAR))
         x0, x1 = self.lateral - self.width / 2, self.lateral + self.width / 2
         d0, d1 = self.depth, self.depth + self.length
+        footprint = [(x0 - 0.1, d0 - 0.15), (x1 + 0.1, d0 - 0.15), (x1 + 0.1, d1), (x0 - 0.1, d1)]
+        shadow = polygon([layout.project(x, 0.0, d) for x, d in footprint], layout.shape)
+        canvas.darken(shadow, SHADOW_FACTOR, (ROAD, SIDEWALK))
         self._draw_wheels(paint, layout, palette, lateral=(x0, x1), depth=(d0, d1))
         draw_box(
             paint,
