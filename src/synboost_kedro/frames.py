@@ -46,3 +46,34 @@ class AnomalyFrame:
     frame_id: str
     image: np.ndarray
     mask: np.ndarray
+
+
+@dataclass(frozen=True)
+class ProcessedFrame:
+    """One frame of a processed SynBoost dataset (the original's folder layout, spec §2.2).
+
+    Every map is optional: a dataset stores only the fields it is configured with.
+
+    Attributes:
+        frame_id: Frame id shared by every folder.
+        image: ``[H, W, 3]`` uint8 RGB (``original/``).
+        semantic: ``[H, W]`` uint8 train ids, 255 = void (``semantic/``).
+        label_ids: ``[H, W]`` uint8 Cityscapes label ids fed to synthesis (``semantic_labelIds/``).
+        instance_ids: ``[H, W]`` int32 instance ids (``instances/``).
+        label: ``[H, W]`` uint8 anomaly mask, 1 / 0 / 255 (``labels/``).
+        synthesis: ``[H, W, 3]`` uint8 re-synthesised RGB (``synthesis/``).
+        entropy: ``[H, W]`` uint8 softmax entropy (``entropy/``).
+        distance: ``[H, W]`` uint8 softmax distance (``logit_distance/``).
+        perceptual: ``[H, W]`` uint8 perceptual difference (``mae_features/``).
+    """
+
+    frame_id: str
+    image: np.ndarray | None = None
+    semantic: np.ndarray | None = None
+    label_ids: np.ndarray | None = None
+    instance_ids: np.ndarray | None = None
+    label: np.ndarray | None = None
+    synthesis: np.ndarray | None = None
+    entropy: np.ndarray | None = None
+    distance: np.ndarray | None = None
+    perceptual: np.ndarray | None = None

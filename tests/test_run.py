@@ -1,0 +1,68 @@
+"""The project as a user drives it: the registry and the ``kedro`` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import mlflow
+
+from synboost_kedro.pipeline_registry import PIPELINE_NAMES, register_pipelines
+from tests.conftest import TINY_PARAMS, run_kedro
+
+
+def test_registry_has_every_pipeline_and_the_composites():
+    from kedro.framework.project import configure_project
+
+    configure_project("synboost_kedro")
+    pipelines = register_pipelines()
+    assert set(PIPELINE_NAMES) | {"train", "__default__"} <= set(pipelines)
+    default_nodes = {node.name for node in pipelines["__default__"].nodes}
+    for name in PIPELINE_NAMES:
+        assert {node.name for node in pipelines[name].nodes} <= default_nodes
+
+
+def test_synthetic_data_run_is_tracked_in_mlflow(kedro_project: Path):
+    run_kedro(kedro_project, "synthetic_data")
+
+    images = sorted((kedro_project / "data/01_raw/cityscapes/leftImg8bit/train").glob("*/*.png"))
+    assert len(images) == TINY_PARAMS["synthetic_data.train_frames"]
+    client = mlflow.MlflowClient(f"sqlite:///{kedro_project / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("synboost")
+    (run,) = client.search_runs([experiment.experiment_id])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["synthetic_data.train_frames"] == "4"
+
+
+def test_kedro_cli_runs_a_pipeline_and_viz_lists_them(kedro_project: Path):
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1"}
+    kedro = [str(Path(sys.executable).parent / "kedro")]
+    params = ",".join(f"{key}={value}" for key, value in TINY_PARAMS.items())
+    subprocess.run(
+        [*kedro, "run", "--pipelines", "synthetic_data", "--params", params],
+        check=True,
+        cwd=kedro_project,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert (kedro_project / "data/01_raw/cityscapes/SYNTHETIC_DATASET").exists()
+
+    subprocess.run(
+        [*kedro, "viz", "build"],
+        check=True,
+        cwd=kedro_project,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    graph = json.loads((kedro_project / "build/api/main").read_text())
+    pipeline_ids = {pipeline["id"] for pipeline in graph["pipelines"]}
+    assert set(PIPELINE_NAMES) | {"__default__"} <= pipeline_ids
+    node_names = {node["name"] for node in graph["nodes"] if node["type"] == "task"}
+    assert "generate_cityscapes_train_node" in node_names or any(
+        "Generate Cityscapes Train" in name for name in node_names
+    )
