@@ -1,0 +1,141 @@
+"""Settings of uncertainty-map generation, validated once so errors name the parameter."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from synboost_kedro.uncertainty.softmax_maps import Normalisation
+
+Size = tuple[int, int]
+
+# VGG19's relu5_1 sits behind four 2x poolings: smaller inputs leave it no pixels.
+_VGG_MIN_SIDE = 16
+
+
+class SynthesisLabels(enum.StrEnum):
+    """Which label map the synthesis network re-draws the image from."""
+
+    ANNOTATION = "annotation"
+    """The frame's own (label-swapped) label ids and original instances: training sets (§2.3)."""
+    PREDICTION = "prediction"
+    """Predicted train ids as label ids, the label map doubling as instance map (§1.3 step 6)."""
+
+
+@dataclass(frozen=True)
+class MapConfig:
+    """How maps are computed and at which resolutions (``H, W``).
+
+    Attributes:
+        segmentation_size: Segmentation input size, and the size of the entropy, distance and
+            semantic maps; ``None`` keeps every frame's own size (as the original's data
+            preparation does, spec §2.5).
+        synthesis_size: Synthesis input and output size (original: 256×512).
+        perceptual_size: Size of the perceptual difference, i.e. the dissimilarity network's
+            input (original: 256×512).
+        synthesis_labels: Annotated or predicted label map as synthesis input.
+        normalisation: Per-image scaling of entropy and distance.
+        style_seed: ``None`` synthesises from the style encoder's mean (deterministic); an integer
+            samples the style per frame from a generator seeded with it and the frame id, so
+            results never depend on batching, order or sharding.
+        batch_size: Frames per forward pass.
+        num_workers: DataLoader processes decoding and resizing frames (0 = in the main process).
+        device: Where the networks run.
+    """
+
+    segmentation_size: Size | None
+    synthesis_size: Size
+    perceptual_size: Size
+    synthesis_labels: SynthesisLabels
+    normalisation: Normalisation = Normalisation.ORIGINAL
+    style_seed: int | None = None
+    batch_size: int = 1
+    num_workers: int = 0
+    device: torch.device = torch.device("cpu")
+
+    @classmethod
+    def from_params(
+        cls, params: Mapping[str, Any], synthesis_labels: SynthesisLabels | str
+    ) -> MapConfig:
+        """Build from the ``uncertainty_maps`` parameters (parameters_uncertainty_maps.yml).
+
+        Raises:
+            ValueError: a parameter is missing or invalid; the message names it.
+        """
+        segmentation = _section(params, "segmentation")
+        native = segmentation.get("height") is None and segmentation.get("width") is None
+        return cls(
+            segmentation_size=None if native else _size(segmentation, "segmentation"),
+            synthesis_size=_size(_section(params, "synthesis"), "synthesis"),
+            perceptual_size=_size(
+                _section(params, "perceptual"), "perceptual", minimum=_VGG_MIN_SIDE
+            ),
+            synthesis_labels=SynthesisLabels(synthesis_labels),
+            normalisation=_choice(params, "normalisation", Normalisation),
+            style_seed=_optional_int(_section(params, "synthesis"), "synthesis", "style_seed"),
+            batch_size=_integer(params, "batch_size", minimum=1),
+            num_workers=_integer(params, "num_workers", minimum=0),
+            device=resolve_device(params.get("device", "auto")),
+        )
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"cpu"``, ``"cuda"`` (or ``"cuda:<i>"``), or ``"auto"`` (CUDA when available).
+
+    Raises:
+        ValueError: unknown name, or CUDA asked for but not available.
+    """
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not isinstance(name, str) or not (name == "cpu" or name.partition(":")[0] == "cuda"):
+        raise ValueError(
+            f"Parameter uncertainty_maps.device must be cpu, cuda or auto, got {name!r}"
+        )
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(
+            f"Parameter uncertainty_maps.device is {name!r} but CUDA is not available; "
+            "use cpu or auto"
+        )
+    return torch.device(name)
+
+
+def _section(params: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    section = params.get(key)
+    if not isinstance(section, Mapping):
+        raise ValueError(f"Parameter uncertainty_maps.{key} must be a mapping, got {section!r}")
+    return section
+
+
+def _integer(params: Mapping[str, Any], key: str, minimum: int, prefix: str = "") -> int:
+    value = params.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(
+            f"Parameter uncertainty_maps.{prefix}{key} must be an integer >= {minimum}, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _optional_int(params: Mapping[str, Any], section: str, key: str) -> int | None:
+    if params.get(key) is None:
+        return None
+    return _integer(params, key, minimum=0, prefix=f"{section}.")
+
+
+def _size(params: Mapping[str, Any], section: str, minimum: int = 1) -> Size:
+    return tuple(_integer(params, key, minimum, f"{section}.") for key in ("height", "width"))
+
+
+def _choice(params: Mapping[str, Any], key: str, choices: type[enum.Enum]) -> Any:
+    value = params.get(key, next(iter(choices)).value)
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = [choice.value for choice in choices]
+        raise ValueError(
+            f"Parameter uncertainty_maps.{key} must be one of {allowed}, got {value!r}"
+        ) from None

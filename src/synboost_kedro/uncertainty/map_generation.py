@@ -1,0 +1,255 @@
+"""Batched generation of the uncertainty maps of a set of frames (spec §1.3 steps 1-10, §2.5-2.7).
+
+For every frame: segmentation → softmax entropy, softmax distance and predicted train ids (at the
+segmentation size); synthesis from the annotated or predicted label map (at the synthesis size);
+VGG19 perceptual difference between image and re-synthesis (at the perceptual size). Every map
+is stored as uint8 with the original's truncation.
+
+:func:`compute_maps` is Kedro-free and works on any subset of frame ids, so shards of one set can
+be processed independently (e.g. one per torchrun rank) and write disjoint frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, default_collate
+from tqdm.auto import tqdm
+
+from synboost_kedro.cityscapes import TRAIN_TO_LABEL_ID
+from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.models.dissimilarity.inputs import imagenet_normalise
+from synboost_kedro.models.perceptual import PerceptualDifference
+from synboost_kedro.models.synthesis import SemanticImageSynthesiser
+from synboost_kedro.uncertainty.config import MapConfig, Size, SynthesisLabels
+from synboost_kedro.uncertainty.frame_inputs import (
+    FrameInputs,
+    FrameLoader,
+    Sample,
+    batches_by_size,
+)
+from synboost_kedro.uncertainty.quantise import signed_to_uint8, uint8_to_unit, unit_to_uint8
+from synboost_kedro.uncertainty.softmax_maps import softmax_uncertainty
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MapModels:
+    """The three frozen networks behind the maps.
+
+    Attributes:
+        segmentation: ImageNet-normalised ``[B, 3, H, W]`` → logits ``[B, 19, H, W]``.
+        synthesis: Re-draws an image from a label map.
+        perceptual: Normalised VGG19 perceptual difference ``[B, 1, H, W]`` in ``[0, 1]``.
+    """
+
+    segmentation: nn.Module
+    synthesis: SemanticImageSynthesiser
+    perceptual: PerceptualDifference
+
+    def prepared(self, device: torch.device) -> MapModels:
+        """The networks on ``device`` in eval mode (moved in place, as ``nn.Module.to`` does)."""
+        return MapModels(
+            *(
+                model.to(device).eval()
+                for model in (self.segmentation, self.synthesis, self.perceptual)
+            )
+        )
+
+
+def compute_maps(
+    frame_loaders: Mapping[str, FrameLoader],
+    frame_ids: Sequence[str],
+    models: MapModels,
+    config: MapConfig,
+) -> Iterator[ProcessedFrame]:
+    """Yield the maps of ``frame_ids``, one :class:`ProcessedFrame` at a time.
+
+    Frames are decoded by ``config.num_workers`` DataLoader workers and run through the networks
+    ``config.batch_size`` at a time under ``torch.inference_mode()``; only the current batches are
+    in memory. A frame's maps do not depend on the other frames (with ``style_seed`` the style is
+    sampled per frame), so any partition of the ids gives the same files.
+
+    Args:
+        frame_loaders: ``{frame_id: loader}`` of the set.
+        frame_ids: The frames to process (may be empty, e.g. a shard with nothing left to do).
+        models: The networks.
+        config: Sizes, synthesis source, normalisation, batching and device.
+
+    Yields:
+        Frames with ``semantic``, ``synthesis``, ``entropy``, ``distance`` and ``perceptual`` set.
+
+    Raises:
+        ValueError: an id has no loader, a frame is malformed, or a network returns a wrong shape
+            or non-finite logits; the message names the frame.
+    """
+    unknown = [frame_id for frame_id in frame_ids if frame_id not in frame_loaders]
+    if unknown:
+        raise ValueError(f"No frames named {unknown[:5]} (of {len(unknown)} unknown ids)")
+    if not frame_ids:
+        return
+    models = models.prepared(config.device)
+    loader = DataLoader(
+        FrameInputs(frame_loaders, frame_ids, config),
+        batch_size=None,
+        num_workers=config.num_workers,
+        pin_memory=config.device.type == "cuda",
+    )
+    samples = tqdm(loader, total=len(frame_ids), desc="uncertainty maps", unit="frame")
+    for batch in batches_by_size(samples, config.batch_size):
+        # Left before yielding, so the consumer never runs in inference mode.
+        with torch.inference_mode():
+            frames = _maps_of_batch(batch, models, config)
+        yield from frames
+
+
+def _maps_of_batch(
+    samples: list[Sample], models: MapModels, config: MapConfig
+) -> list[ProcessedFrame]:
+    batch = default_collate(samples)
+    frame_ids: list[str] = batch["frame_id"]
+    device = config.device
+    segmentation_image = uint8_to_unit(batch["segmentation_image"].to(device))
+    logits = models.segmentation(imagenet_normalise(segmentation_image))
+    _check_shape("segmentation logits", logits, segmentation_image.shape[-2:], frame_ids)
+    softmax = softmax_uncertainty(logits, config.normalisation, frame_ids)
+
+    label_ids, instance_ids = _synthesis_labels(batch, softmax.prediction, config)
+    synthesis_image = uint8_to_unit(batch["synthesis_image"].to(device)) * 2 - 1
+    synthesis = _synthesise(
+        models.synthesis,
+        label_ids,
+        instance_ids,
+        synthesis_image,
+        frame_ids=frame_ids,
+        config=config,
+    )
+    _check_shape("synthesis output", synthesis, config.synthesis_size, frame_ids)
+    # The perceptual difference sees the stored 8-bit synthesis, as the original reads it back.
+    synthesis = signed_to_uint8(synthesis)
+
+    perceptual_image = uint8_to_unit(batch["perceptual_image"].to(device))
+    resynthesis = _resize_nearest(uint8_to_unit(synthesis), config.perceptual_size)
+    perceptual = models.perceptual(
+        imagenet_normalise(perceptual_image), imagenet_normalise(resynthesis)
+    )
+    return _frames(
+        frame_ids,
+        semantic=softmax.prediction.to(torch.uint8),
+        synthesis=synthesis.permute(0, 2, 3, 1),
+        entropy=unit_to_uint8(softmax.entropy),
+        distance=unit_to_uint8(softmax.distance),
+        perceptual=unit_to_uint8(perceptual[:, 0]),
+    )
+
+
+def _synthesis_labels(
+    batch: Mapping[str, torch.Tensor], prediction: torch.Tensor, config: MapConfig
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Label and instance ids at the synthesis size, from the annotation or the prediction."""
+    if config.synthesis_labels is SynthesisLabels.ANNOTATION:
+        return batch["label_ids"].to(config.device), batch["instance_ids"].to(config.device)
+    label_ids = torch.as_tensor(TRAIN_TO_LABEL_ID, device=prediction.device).long()[prediction]
+    resized = _resize_nearest(label_ids[:, None].float(), config.synthesis_size)[:, 0].long()
+    # Predictions carry no instances: the label map is the instance map (spec §1.3 step 6).
+    return resized, None
+
+
+def _synthesise(
+    model: SemanticImageSynthesiser,
+    label_ids: torch.Tensor,
+    instance_ids: torch.Tensor | None,
+    image: torch.Tensor,
+    *,
+    frame_ids: Sequence[str],
+    config: MapConfig,
+) -> torch.Tensor:
+    if config.style_seed is None:
+        return model.synthesise(label_ids, instance_ids, image)
+    # One generator per frame keeps each frame's sample independent of batching and sharding.
+    return torch.cat(
+        [
+            model.synthesise(
+                label_ids[index : index + 1],
+                None if instance_ids is None else instance_ids[index : index + 1],
+                image[index : index + 1],
+                generator=frame_generator(config.style_seed, frame_id, image.device),
+            )
+            for index, frame_id in enumerate(frame_ids)
+        ]
+    )
+
+
+def frame_generator(seed: int, frame_id: str, device: torch.device) -> torch.Generator:
+    """A random generator determined by ``seed`` and ``frame_id`` alone (stable across runs)."""
+    digest = hashlib.sha256(f"{seed}:{frame_id}".encode()).digest()
+    return torch.Generator(device=device).manual_seed(int.from_bytes(digest[:8], "little"))
+
+
+def _resize_nearest(images: torch.Tensor, size: Size) -> torch.Tensor:
+    """NEAREST resize of ``[B, C, H, W]``; ``nearest-exact`` samples pixel centres like Pillow."""
+    if tuple(images.shape[-2:]) == tuple(size):
+        return images
+    return F.interpolate(images, size=size, mode="nearest-exact")
+
+
+def _check_shape(
+    what: str, output: torch.Tensor, size: Sequence[int], frame_ids: Sequence[str]
+) -> None:
+    if (
+        output.dim() != 4
+        or output.shape[0] != len(frame_ids)
+        or tuple(output.shape[-2:]) != tuple(size)
+    ):
+        raise ValueError(
+            f"{what} for frames {list(frame_ids)} has shape {tuple(output.shape)}; expected "
+            f"[{len(frame_ids)}, C, {size[0]}, {size[1]}]"
+        )
+
+
+def _frames(frame_ids: Sequence[str], **maps: torch.Tensor) -> list[ProcessedFrame]:
+    arrays = {name: values.cpu().numpy() for name, values in maps.items()}
+    return [
+        ProcessedFrame(frame_id, **{name: values[index] for name, values in arrays.items()})
+        for index, frame_id in enumerate(frame_ids)
+    ]
+
+
+class MapProducer:
+    """A ``FrameProducer`` for ``ProcessedDataset.save``: the maps of a set, computed on demand.
+
+    Args:
+        frame_loaders: ``{frame_id: loader}`` of the set.
+        models: The networks.
+        config: See :class:`MapConfig`.
+    """
+
+    def __init__(
+        self, frame_loaders: Mapping[str, FrameLoader], models: MapModels, config: MapConfig
+    ) -> None:
+        self._frame_loaders = frame_loaders
+        self._models = models
+        self._config = config
+
+    def frame_ids(self) -> list[str]:
+        """Every frame of the set, sorted."""
+        return sorted(self._frame_loaders)
+
+    def __call__(self, skip: set[str]) -> Iterator[ProcessedFrame]:
+        """Compute the maps of every frame not in ``skip`` (those already stored)."""
+        todo = [frame_id for frame_id in self.frame_ids() if frame_id not in skip]
+        logger.info(
+            "Computing uncertainty maps of %d frames on %s (batch %d, %d workers)",
+            len(todo),
+            self._config.device,
+            self._config.batch_size,
+            self._config.num_workers,
+        )
+        return compute_maps(self._frame_loaders, todo, self._models, self._config)
