@@ -15,16 +15,16 @@ def load_generator(
     path: str | os.PathLike, crop_size: int = RELEASE_CROP_SIZE
 ) -> CondConvGenerator:
     """The CC-FPSE generator with the weights in ``path`` (a bare state dict), in eval mode."""
-    generator = CondConvGenerator(crop_size)
     state_dict = load_original_state_dict(path, "SynBoost synthesis generator (latest_net_G.pth)")
+    generator = CondConvGenerator(crop_size)
     load_strictly(generator, state_dict, str(path))
     return generator.eval()
 
 
 def load_encoder(path: str | os.PathLike) -> ConvEncoder:
     """The CC-FPSE VAE encoder with the weights in ``path`` (a bare state dict), in eval mode."""
-    encoder = ConvEncoder()
     state_dict = load_original_state_dict(path, "SynBoost synthesis encoder (latest_net_E.pth)")
+    encoder = ConvEncoder()
     load_strictly(encoder, state_dict, str(path))
     return encoder.eval()
 
@@ -52,7 +52,9 @@ def from_original_checkpoints(
         MissingWeightsError: a file does not exist (the message names it).
         CheckpointMismatchError: a file's keys or shapes do not match, naming them.
     """
-    return load_generator(generator_path, crop_size), load_encoder(encoder_path)
+    # The small encoder first, so a bad encoder file fails before the 0.5 GB generator loads.
+    encoder = load_encoder(encoder_path)
+    return load_generator(generator_path, crop_size), encoder
 
 
 @SYNTHESIS_MODELS.register("ccfpse")

@@ -31,6 +31,8 @@ def sn_conv(in_channels: int, out_channels: int, kernel_size: int, stride: int =
 @torch.no_grad()
 def converge_singular_vectors(conv: nn.Module, iterations: int = INIT_POWER_ITERATIONS) -> None:
     """Update ``weight_u``/``weight_v`` in place by power iteration on ``weight_orig``."""
+    if conv.weight_orig.is_meta:  # no values to iterate on (shape-only builds)
+        return
     weight = conv.weight_orig.flatten(1)
     u, v = conv.weight_u, conv.weight_v
     for _ in range(iterations):
