@@ -1,0 +1,60 @@
+"""Nodes of the ``uncertainty_maps`` pipeline.
+
+The nodes only assemble: they return a :class:`MapProducer` that the ``<set>.maps`` dataset runs
+while writing, so frames stream from disk through the networks to disk, frames already stored
+are skipped, and the node itself stays a pure function of its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from torch import nn
+
+from synboost_kedro.models.perceptual import PerceptualDifference
+from synboost_kedro.models.synthesis import SemanticImageSynthesiser
+from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer, SynthesisLabels
+from synboost_kedro.uncertainty.frame_inputs import FrameLoader
+
+
+def build_perceptual_network(params: Mapping[str, Any]) -> PerceptualDifference:
+    """The frozen VGG19 behind the perceptual difference, shared by every set.
+
+    Args:
+        params: ``uncertainty_maps`` parameters; ``perceptual.vgg19_weights`` is a local
+            torchvision VGG19 state dict, or null for seeded random features (``perceptual.seed``),
+            which the run log warns about.
+    """
+    perceptual = params.get("perceptual") or {}
+    return PerceptualDifference(perceptual.get("vgg19_weights"), seed=perceptual.get("seed", 0))
+
+
+def plan_uncertainty_maps(
+    frames: Mapping[str, FrameLoader],
+    segmentation_model: nn.Module,
+    synthesis_model: SemanticImageSynthesiser,
+    perceptual_network: PerceptualDifference,
+    params: Mapping[str, Any],
+    *,
+    synthesis_labels: SynthesisLabels,
+) -> MapProducer:
+    """The uncertainty maps of one set, computed when the ``<set>.maps`` dataset saves them.
+
+    Args:
+        frames: ``{frame_id: loader}`` of the set's processed frames.
+        segmentation_model: Segmentation network (ImageNet-normalised image → 19 logits).
+        synthesis_model: Synthesis network.
+        perceptual_network: See :func:`build_perceptual_network`.
+        params: ``uncertainty_maps`` parameters (sizes, normalisation, batching, device).
+        synthesis_labels: ``ANNOTATION`` for training sets (the swapped label map), ``PREDICTION``
+            for evaluation sets.
+
+    Raises:
+        ValueError: the set has no frames or a parameter is invalid.
+    """
+    if not frames:
+        raise ValueError("The set has no frames; run the data_preparation pipeline first")
+    config = MapConfig.from_params(params, synthesis_labels)
+    models = MapModels(segmentation_model, synthesis_model, perceptual_network)
+    return MapProducer(frames, models, config)

@@ -1,0 +1,47 @@
+import pytest
+import torch
+
+from synboost_kedro.pipelines.uncertainty_maps import nodes
+from synboost_kedro.uncertainty import MapProducer, SynthesisLabels
+from tests.pipelines.uncertainty_maps.test_pipeline import FRAME_IDS, PARAMS
+from tests.uncertainty.conftest import processed_frame, tiny_networks
+
+
+def _plan(frames, params=PARAMS):
+    segmentation, synthesis = tiny_networks()
+    return nodes.plan_uncertainty_maps(
+        frames,
+        segmentation,
+        synthesis,
+        torch.nn.Identity(),
+        params,
+        synthesis_labels=SynthesisLabels.PREDICTION,
+    )
+
+
+def test_the_node_returns_a_producer_over_every_frame_without_computing():
+    frames = {frame_id: (lambda: pytest.fail("loaded too early")) for frame_id in FRAME_IDS}
+
+    producer = _plan(frames)
+
+    assert isinstance(producer, MapProducer)
+    assert producer.frame_ids() == FRAME_IDS
+
+
+def test_an_empty_set_and_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="no frames"):
+        _plan({})
+    with pytest.raises(ValueError, match="uncertainty_maps.batch_size"):
+        _plan({"a": lambda: processed_frame("a")}, {**PARAMS, "batch_size": 0})
+
+
+def test_the_vgg_network_gets_the_configured_weights_file_and_seed(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        nodes, "PerceptualDifference", lambda *args, **kwargs: calls.append((args, kwargs))
+    )
+
+    nodes.build_perceptual_network({"perceptual": {"vgg19_weights": "vgg19.pth", "seed": 5}})
+    nodes.build_perceptual_network({"perceptual": {"vgg19_weights": None}})
+
+    assert calls == [(("vgg19.pth",), {"seed": 5}), ((None,), {"seed": 0})]

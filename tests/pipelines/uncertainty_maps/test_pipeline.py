@@ -1,0 +1,157 @@
+"""The pipeline on a hand-built catalog (spaceflights style), independent of training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+
+from synboost_kedro.datasets import ProcessedDataset
+from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
+from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
+from tests.conftest import make_frame
+from tests.uncertainty.conftest import tiny_networks
+
+TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], EVALUATION_SETS[0]
+MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
+FRAME_IDS = ["testcity_000000_000019", "testcity_000001_000019", "testcity_000002_000019"]
+PARAMS = {
+    "device": "cpu",
+    "batch_size": 2,
+    "num_workers": 1,
+    "normalisation": "original",
+    "segmentation": {"height": 32, "width": 64},
+    "synthesis": {"height": 16, "width": 32, "style_seed": None},
+    "perceptual": {"height": 16, "width": 32, "vgg19_weights": None, "seed": 0},
+    "rebuild": False,
+}
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def perceptual_network():
+    return build_perceptual_network(PARAMS)
+
+
+def _write_frames(root: Path) -> None:
+    frames = {}
+    for seed, frame_id in enumerate(FRAME_IDS):
+        frame = make_frame(frame_id, 40, 72, seed)
+        frames[frame_id] = ProcessedFrame(
+            frame_id,
+            frame.image,
+            semantic=np.zeros((40, 72), np.uint8),
+            label_ids=frame.label_ids,
+            instance_ids=frame.instance_ids,
+            label=np.zeros((40, 72), np.uint8),
+        )
+    fields = ["image", "label", "semantic", "label_ids", "instance_ids"]
+    ProcessedDataset(str(root / TRAINING_SET), fields).save(frames)
+    ProcessedDataset(str(root / EVALUATION_SET), ["image", "label"]).save(frames)
+
+
+def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataCatalog:
+    primary, feature = tmp_path / "primary", tmp_path / "feature"
+    segmentation, synthesis = tiny_networks()
+    return DataCatalog(
+        {
+            f"{TRAINING_SET}.swapped_frames": ProcessedDataset(
+                str(primary / TRAINING_SET),
+                ["image", "label", "semantic", "label_ids", "instance_ids"],
+            ),
+            f"{EVALUATION_SET}.benchmark_frames": ProcessedDataset(
+                str(primary / EVALUATION_SET), ["image", "label"]
+            ),
+            **{
+                f"{name}.maps": ProcessedDataset(str(feature / name), MAP_FIELDS, overwrite=rebuild)
+                for name in (TRAINING_SET, EVALUATION_SET)
+            },
+            "segmentation_model": MemoryDataset(segmentation, copy_mode="assign"),
+            "synthesis_model": MemoryDataset(synthesis, copy_mode="assign"),
+            "perceptual_network": MemoryDataset(perceptual_network, copy_mode="assign"),
+            "params:uncertainty_maps": MemoryDataset(PARAMS),
+        }
+    )
+
+
+def _run(tmp_path: Path, perceptual_network, rebuild: bool = False) -> None:
+    pipeline = create_pipeline().only_nodes_with_namespaces([TRAINING_SET, EVALUATION_SET])
+    SequentialRunner().run(pipeline, _catalog(tmp_path, perceptual_network, rebuild))
+
+
+def _mtimes(root: Path) -> dict[str, int]:
+    return {str(path.relative_to(root)): path.stat().st_mtime_ns for path in root.rglob("*.png")}
+
+
+def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
+    pipeline = create_pipeline()
+
+    names = {node.name for node in pipeline.nodes}
+    assert "build_perceptual_network_node" in names
+    for name in TRAINING_SETS:
+        assert f"{name}.compute_maps_from_swapped_labels_node" in names
+    for name in EVALUATION_SETS:
+        assert f"{name}.compute_maps_from_predictions_node" in names
+    assert pipeline.inputs() == {
+        "segmentation_model",
+        "synthesis_model",
+        "params:uncertainty_maps",
+        *(f"{name}.swapped_frames" for name in TRAINING_SETS),
+        *(f"{name}.benchmark_frames" for name in EVALUATION_SETS),
+    }
+    assert pipeline.outputs() == {f"{name}.maps" for name in (*TRAINING_SETS, *EVALUATION_SETS)}
+
+
+def test_maps_are_stored_per_frame_id_and_reruns_only_fill_gaps(tmp_path, perceptual_network):
+    _write_frames(tmp_path / "primary")
+    feature = tmp_path / "feature"
+
+    _run(tmp_path, perceptual_network)
+    first = _mtimes(feature)
+    removed = feature / EVALUATION_SET / "mae_features" / f"{FRAME_IDS[1]}.png"
+    removed.unlink()
+    _run(tmp_path, perceptual_network)
+    second = _mtimes(feature)
+    _run(tmp_path, perceptual_network, rebuild=True)
+    third = _mtimes(feature)
+
+    for name in (TRAINING_SET, EVALUATION_SET):
+        for folder in ("semantic", "synthesis", "entropy", "logit_distance", "mae_features"):
+            stored = sorted(path.stem for path in (feature / name / folder).glob("*.png"))
+            assert stored == FRAME_IDS, (name, folder)
+    assert not list(feature.rglob(".*tmp*"))
+    changed = {key for key in first if first[key] != second[key]}
+    assert changed == {
+        f"{EVALUATION_SET}/{folder}/{FRAME_IDS[1]}.png"
+        for folder in ("semantic", "synthesis", "entropy", "logit_distance", "mae_features")
+    }
+    assert all(third[key] != second[key] for key in second)
+
+
+def test_training_and_evaluation_sets_synthesise_from_different_label_maps(
+    tmp_path, perceptual_network
+):
+    _write_frames(tmp_path / "primary")
+
+    _run(tmp_path, perceptual_network)
+
+    def load(name):
+        return ProcessedDataset(str(tmp_path / "feature" / name), MAP_FIELDS).load()
+
+    training, evaluation = load(TRAINING_SET), load(EVALUATION_SET)
+    frame_id = FRAME_IDS[0]
+    assert np.array_equal(training[frame_id]().entropy, evaluation[frame_id]().entropy)
+    assert not np.array_equal(training[frame_id]().synthesis, evaluation[frame_id]().synthesis)
