@@ -1,7 +1,10 @@
-"""Anomaly benchmarks on disk, in the official layouts, as lazily loaded Kedro datasets.
+"""Anomaly benchmarks on disk, in their official layouts, as lazily loaded Kedro datasets.
 
-Every layout loads to the common form ``{frame_id: loader}`` where ``loader()`` returns an
-:class:`~synboost_kedro.frames.AnomalyFrame` (mask 1 = anomaly, 0 = normal, 255 = ignore).
+Every layout loads to ``{frame_id: loader}``; ``loader()`` returns a
+:class:`~synboost_kedro.preparation.RawBenchmarkFrame` holding the label values exactly as the
+benchmark stores them, validated against the layout's label format. The ``data_preparation``
+pipeline turns them into the common form (1 = anomaly, 0 = normal, 255 = ignore) with
+:func:`~synboost_kedro.preparation.to_anomaly_frame`.
 """
 
 from __future__ import annotations
@@ -17,48 +20,86 @@ import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 
 from synboost_kedro.datasets.image_io import read_integer_map, read_rgb, write_image
-from synboost_kedro.frames import ANOMALY, IGNORE, NORMAL, AnomalyFrame
+from synboost_kedro.frames import AnomalyFrame
+from synboost_kedro.preparation.benchmark_labels import (
+    LABEL_FORMATS,
+    RawBenchmarkFrame,
+    check_raw_label,
+)
 
 logger = logging.getLogger(__name__)
 
-AnomalyLoader = Callable[[], AnomalyFrame]
-_MASK_VALUES = np.array([NORMAL, ANOMALY, IGNORE], dtype=np.uint8)
+RawLoader = Callable[[], RawBenchmarkFrame]
 
 
 @dataclass(frozen=True)
 class BenchmarkLayout:
-    """Where a benchmark keeps its images and masks, relative to its root."""
+    """Where a benchmark keeps its images and labels, relative to its root.
+
+    Attributes:
+        image_dir: Folder of the images.
+        image_suffix: File-name ending after the frame id.
+        label_dir: Folder of the labels.
+        label_suffix: File-name ending after the frame id (may hold a sub-folder).
+        label_format: Key in :data:`~synboost_kedro.preparation.LABEL_FORMATS`.
+        nested: Frames sit in sub-folders (Cityscapes-style cities) mirrored under ``label_dir``.
+    """
 
     image_dir: str
     image_suffix: str
-    mask_dir: str
-    mask_suffix: str
+    label_dir: str
+    label_suffix: str
+    label_format: str = "anomaly_mask"
+    nested: bool = False
 
 
 LAYOUTS: dict[str, BenchmarkLayout] = {
-    # Fishyscapes (Lost & Found, Static) as exported from bdlb / TFDS: RGB + 0/1/255 mask PNG.
+    # Fishyscapes Lost & Found and Static, exported from bdlb / TFDS: RGB + 0/1/255 mask PNG.
     "fishyscapes": BenchmarkLayout("images", ".png", "labels", ".png"),
-    # SegmentMeIfYouCan tracks (RoadAnomaly21, RoadObstacle21).
+    # SegmentMeIfYouCan RoadAnomaly21 and RoadObstacle21 (region of interest already 255).
     "smiyc_anomaly": BenchmarkLayout("images", ".jpg", "labels_masks", "_labels_semantic.png"),
     "smiyc_obstacle": BenchmarkLayout("images", ".webp", "labels_masks", "_labels_semantic.png"),
+    # Lost & Found in its Cityscapes-style download; pass `split: test` (or train).
+    "lost_and_found": BenchmarkLayout(
+        "leftImg8bit",
+        "_leftImg8bit.png",
+        "gtCoarse",
+        "_gtCoarse_labelTrainIds.png",
+        label_format="lost_and_found",
+        nested=True,
+    ),
+    # Road Anomaly (Lis et al. 2019): frames/<name>.jpg + frames/<name>.labels/labels_semantic.png.
+    "road_anomaly": BenchmarkLayout(
+        "frames", ".jpg", "frames", ".labels/labels_semantic.png", label_format="road_anomaly"
+    ),
 }
 
 
-class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, AnomalyLoader]]):
-    """An anomaly benchmark in one of :data:`LAYOUTS`, paired by frame id.
+class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLoader]]):
+    """An anomaly benchmark in one of :data:`LAYOUTS`, images and labels paired by frame id.
 
-    Example catalog entry::
+    Only layouts whose labels already are common masks can be written (the synthetic benchmarks);
+    the others are read-only downloads.
 
-        fishyscapes_lost_and_found:
+    Example catalog entries::
+
+        fs_lost_and_found.raw:
           type: synboost_kedro.datasets.AnomalyBenchmarkDataset
-          path: data/01_raw/fs_lost_and_found
+          path: /data/fishyscapes/lost_and_found
           layout: fishyscapes
+
+        lost_and_found.raw:
+          type: synboost_kedro.datasets.AnomalyBenchmarkDataset
+          path: /data/lost_and_found
+          layout: lost_and_found
+          split: test
     """
 
     def __init__(
         self,
         path: str,
         layout: str,
+        split: str | None = None,
         save_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -69,53 +110,97 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, Anoma
         self._root = Path(path)
         self._layout_name = layout
         self._layout = LAYOUTS[layout]
+        self._split = split
         self._save_args = save_args or (
             {"quality": 95} if self._layout.image_suffix == ".jpg" else {}
         )
         self.metadata = metadata
 
     def _describe(self) -> dict[str, Any]:
-        return {"path": str(self._root), "layout": self._layout_name}
+        return {"path": str(self._root), "layout": self._layout_name, "split": self._split}
 
-    def _image_path(self, frame_id: str) -> Path:
-        return self._root / self._layout.image_dir / f"{frame_id}{self._layout.image_suffix}"
+    def _folder(self, name: str) -> Path:
+        folder = self._root / name
+        return folder / self._split if self._split else folder
 
-    def _mask_path(self, frame_id: str) -> Path:
-        return self._root / self._layout.mask_dir / f"{frame_id}{self._layout.mask_suffix}"
+    @property
+    def _image_root(self) -> Path:
+        return self._folder(self._layout.image_dir)
+
+    @property
+    def _label_root(self) -> Path:
+        return self._folder(self._layout.label_dir)
+
+    def _pattern(self, suffix: str) -> str:
+        return f"**/*{suffix}" if self._layout.nested else f"*{suffix}"
+
+    def _label_path(self, frame_id: str, image_path: Path) -> Path:
+        subfolder = image_path.parent.relative_to(self._image_root)
+        return self._label_root / subfolder / f"{frame_id}{self._layout.label_suffix}"
+
+    def _image_paths(self) -> dict[str, Path]:
+        suffix = self._layout.image_suffix
+        paths: dict[str, Path] = {}
+        for path in sorted(self._image_root.glob(self._pattern(suffix))):
+            frame_id = path.name[: -len(suffix)]
+            if frame_id in paths:
+                raise DatasetError(
+                    f"Frame id '{frame_id}' appears twice: '{paths[frame_id]}', '{path}'"
+                )
+            paths[frame_id] = path
+        return paths
 
     def _exists(self) -> bool:
-        return any((self._root / self._layout.image_dir).glob(f"*{self._layout.image_suffix}"))
+        return bool(self._image_paths())
 
-    def load(self) -> dict[str, AnomalyLoader]:
-        image_dir = self._root / self._layout.image_dir
-        suffix = self._layout.image_suffix
-        frame_ids = sorted(path.name[: -len(suffix)] for path in image_dir.glob(f"*{suffix}"))
-        if not frame_ids:
-            raise DatasetError(f"No '*{suffix}' images in '{image_dir}'")
-        for frame_id in frame_ids:
-            if not self._mask_path(frame_id).is_file():
-                raise DatasetError(
-                    f"'{self._image_path(frame_id)}' has no mask '{self._mask_path(frame_id)}'"
-                )
-        return {frame_id: partial(self._load_frame, frame_id) for frame_id in frame_ids}
-
-    def _load_frame(self, frame_id: str) -> AnomalyFrame:
-        image = read_rgb(self._image_path(frame_id))
-        mask_path = self._mask_path(frame_id)
-        mask = read_integer_map(mask_path, np.uint8)
-        if mask.shape != image.shape[:2]:
+    def load(self) -> dict[str, RawLoader]:
+        image_paths = self._image_paths()
+        if not image_paths:
             raise DatasetError(
-                f"'{mask_path}' is {mask.shape[1]}x{mask.shape[0]} but its image is "
-                f"{image.shape[1]}x{image.shape[0]}"
+                f"No '*{self._layout.image_suffix}' images in '{self._image_root}' "
+                f"(layout '{self._layout_name}')"
             )
-        unexpected = np.setdiff1d(np.unique(mask), _MASK_VALUES)
-        if unexpected.size:
-            raise DatasetError(f"'{mask_path}' holds values {unexpected} outside {{0, 1, 255}}")
-        return AnomalyFrame(frame_id, image, mask)
+        label_paths = {}
+        for frame_id, image_path in image_paths.items():
+            label_paths[frame_id] = self._label_path(frame_id, image_path)
+            if not label_paths[frame_id].is_file():
+                raise DatasetError(f"'{image_path}' has no label '{label_paths[frame_id]}'")
+        expected = set(label_paths.values())
+        for path in self._label_root.glob(self._pattern(self._layout.label_suffix)):
+            if path not in expected:
+                raise DatasetError(f"Label '{path}' has no image in '{self._image_root}'")
+        return {
+            frame_id: partial(
+                self._load_frame, frame_id, image_paths[frame_id], label_paths[frame_id]
+            )
+            for frame_id in image_paths
+        }
 
-    def save(self, data: Mapping[str, AnomalyFrame | AnomalyLoader]) -> None:
+    def _load_frame(self, frame_id: str, image_path: Path, label_path: Path) -> RawBenchmarkFrame:
+        image = read_rgb(image_path)
+        raw_label = read_integer_map(label_path, np.uint8)
+        if raw_label.shape != image.shape[:2]:
+            raise DatasetError(
+                f"'{label_path}' is {raw_label.shape[1]}x{raw_label.shape[0]} but its image "
+                f"'{image_path}' is {image.shape[1]}x{image.shape[0]}"
+            )
+        try:
+            check_raw_label(raw_label, self._layout.label_format, str(label_path))
+        except ValueError as error:
+            raise DatasetError(str(error)) from error
+        return RawBenchmarkFrame(
+            frame_id, image, raw_label, self._layout.label_format, str(label_path)
+        )
+
+    def save(self, data: Mapping[str, AnomalyFrame | Callable[[], AnomalyFrame]]) -> None:
+        if not LABEL_FORMATS[self._layout.label_format].is_common or self._layout.nested:
+            raise DatasetError(
+                f"Layout '{self._layout_name}' is read-only: it is an official download whose "
+                "labels are not common anomaly masks"
+            )
         for frame_id, item in data.items():
             frame = item() if callable(item) else item
-            write_image(self._image_path(frame_id), frame.image, **self._save_args)
-            write_image(self._mask_path(frame_id), frame.mask)
+            image_path = self._image_root / f"{frame_id}{self._layout.image_suffix}"
+            write_image(image_path, frame.image, **self._save_args)
+            write_image(self._label_path(frame_id, image_path), frame.mask)
         logger.info("Wrote %d anomaly frames to '%s'", len(data), self._root)
