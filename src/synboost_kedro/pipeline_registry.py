@@ -11,11 +11,11 @@ import importlib
 
 from kedro.pipeline import Pipeline
 
-# Every pipeline package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
-PIPELINE_NAMES: tuple[str, ...] = ("synthetic_data",)
+# Every package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
+PIPELINE_NAMES: tuple[str, ...] = ("synthetic_data", "data_preparation")
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
-TRAIN_STAGES: tuple[str, ...] = ()
+TRAIN_STAGES: tuple[str, ...] = ("data_preparation",)
 
 
 def _compose(pipelines: dict[str, Pipeline], names: tuple[str, ...]) -> Pipeline:

@@ -1,0 +1,59 @@
+"""Pipeline ``data_preparation``: one namespace per data set, so kedro-viz draws each as a group.
+
+The held-out validation split is Cityscapes *val* with swapped labels: models are selected on
+it, never on an evaluation benchmark (the original selected checkpoints on its test sets).
+"""
+
+from kedro.pipeline import Node, Pipeline
+
+from synboost_kedro.pipelines.data_preparation.nodes import (
+    convert_benchmark_labels,
+    swap_instance_labels,
+)
+from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
+
+#: The Cityscapes split each training set is made from.
+CITYSCAPES_SOURCES: dict[str, str] = {
+    "dissimilarity_train": "cityscapes_train",
+    "dissimilarity_val": "cityscapes_val",
+}
+
+
+def _training_set(name: str) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                func=swap_instance_labels,
+                inputs=["cityscapes_frames", "params:data_preparation"],
+                outputs="swapped_frames",
+                name="swap_instance_labels_node",
+            )
+        ],
+        namespace=name,
+        inputs={"cityscapes_frames": CITYSCAPES_SOURCES[name]},
+        parameters={"params:data_preparation": "params:data_preparation"},
+    )
+
+
+def _evaluation_set(name: str) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                func=convert_benchmark_labels,
+                inputs="raw",
+                outputs="benchmark_frames",
+                name="convert_benchmark_labels_node",
+            )
+        ],
+        namespace=name,
+    )
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            *(_training_set(name) for name in TRAINING_SETS),
+            *(_evaluation_set(name) for name in EVALUATION_SETS),
+        ],
+        tags="data_preparation",
+    )
