@@ -1,12 +1,15 @@
-"""Custom Kedro datasets: Cityscapes splits, anomaly benchmarks and torch models."""
+"""Custom Kedro datasets: Cityscapes splits, anomaly benchmarks, processed sets and scores."""
 
 from synboost_kedro.datasets.anomaly import AnomalyBenchmarkDataset
 from synboost_kedro.datasets.cityscapes import CityscapesDataset
 from synboost_kedro.datasets.processed import FrameProducer, ProcessedDataset
+from synboost_kedro.datasets.scores import ScoreMapDataset, ScoreProducer
 
 __all__ = [
     "AnomalyBenchmarkDataset",
     "CityscapesDataset",
     "FrameProducer",
     "ProcessedDataset",
+    "ScoreMapDataset",
+    "ScoreProducer",
 ]

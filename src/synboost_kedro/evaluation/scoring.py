@@ -1,0 +1,147 @@
+"""Anomaly scores of every method for the frames of one set, streamed batch by batch.
+
+The dissimilarity network runs at its own resolution; every score map is then resized
+bilinearly to the label's resolution, so metrics are computed where the benchmark's labels live.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.models.dissimilarity import anomaly_probability
+from synboost_kedro.training.dissimilarity_data import (
+    SemanticSource,
+    pair_frames,
+    prepare_sample,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Methods scored per frame: the three priors alone, and the dissimilarity network alone.
+BASE_METHODS: tuple[str, ...] = ("entropy", "distance", "perceptual", "dissimilarity")
+_PRIOR_FIELDS = {"entropy": "entropy", "distance": "distance", "perceptual": "perceptual"}
+
+FrameLoader = Callable[[], ProcessedFrame]
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """How the dissimilarity network is run.
+
+    Attributes:
+        height: Network input height (divisible by 8).
+        width: Network input width (divisible by 8).
+        batch_size: Frames per forward pass.
+        semantic_source: ``"prediction"`` for benchmarks; ``"swapped_labels"`` for the held-out
+            Cityscapes split, whose synthesis was drawn from the swapped labels.
+    """
+
+    height: int
+    width: int
+    batch_size: int = 4
+    semantic_source: SemanticSource = "prediction"
+
+    def __post_init__(self) -> None:
+        if self.height % 8 or self.width % 8 or self.height <= 0 or self.width <= 0:
+            raise ValueError(
+                f"evaluation image size {self.height}x{self.width} must be positive multiples of 8"
+            )
+        if self.batch_size <= 0:
+            raise ValueError(f"evaluation batch_size must be positive, got {self.batch_size}")
+
+
+def resize_scores(scores: torch.Tensor, height: int, width: int) -> np.ndarray:
+    """Bilinearly resize a ``[h, w]`` score map to ``height`` × ``width`` (float32 numpy)."""
+    if tuple(scores.shape) != (height, width):
+        scores = F.interpolate(
+            scores[None, None].float(), size=(height, width), mode="bilinear", align_corners=False
+        )[0, 0]
+    return scores.float().cpu().numpy()
+
+
+class SetScorer:
+    """A :class:`~synboost_kedro.datasets.scores.ScoreProducer` over one set's frames.
+
+    Args:
+        frames: ``{frame_id: loader}`` of frames with ``image`` and ``label``.
+        maps: ``{frame_id: loader}`` of their uncertainty maps.
+        model: The dissimilarity network (moved to ``device`` and put in eval mode here).
+        config: Input size, batch size and semantic source.
+        device: Where the network runs.
+    """
+
+    def __init__(
+        self,
+        frames: Mapping[str, FrameLoader],
+        maps: Mapping[str, FrameLoader],
+        model: nn.Module,
+        config: ScoringConfig,
+        device: torch.device,
+    ) -> None:
+        self._ids = pair_frames(frames, maps, "evaluation")
+        self._frames, self._maps = frames, maps
+        self._model = model.to(device).eval()
+        if device.type == "cpu" and hasattr(model, "optimize_for_cpu"):
+            model.optimize_for_cpu()
+        self._config = config
+        self._device = device
+
+    def frame_ids(self) -> Sequence[str]:
+        return self._ids
+
+    def __call__(self, skip: set[str]) -> Iterator[tuple[str, dict[str, np.ndarray]]]:
+        todo = [frame_id for frame_id in self._ids if frame_id not in skip]
+        size = self._config.batch_size
+        for chunk in (todo[start : start + size] for start in range(0, len(todo), size)):
+            pairs = [(self._frames[frame_id](), self._maps[frame_id]()) for frame_id in chunk]
+            probabilities = self._anomaly_probabilities(pairs)
+            for (frame, maps), probability in zip(pairs, probabilities, strict=True):
+                yield frame.frame_id, self._frame_scores(frame, maps, probability)
+
+    def _anomaly_probabilities(
+        self, pairs: list[tuple[ProcessedFrame, ProcessedFrame]]
+    ) -> torch.Tensor:
+        samples = [
+            prepare_sample(
+                frame,
+                maps,
+                self._config.height,
+                self._config.width,
+                semantic_source=self._config.semantic_source,
+            )
+            for frame, maps in pairs
+        ]
+        batch = {
+            name: torch.stack([sample[name] for sample in samples]).to(self._device)
+            for name in samples[0]
+            if name != "label"
+        }
+        with torch.inference_mode():
+            logits = self._model(
+                batch["image"],
+                batch["synthesis"],
+                batch["semantic"],
+                entropy=batch["entropy"],
+                mae=batch["mae"],
+                distance=batch["distance"],
+            )
+            return anomaly_probability(logits).cpu()
+
+    @staticmethod
+    def _frame_scores(
+        frame: ProcessedFrame, maps: ProcessedFrame, probability: torch.Tensor
+    ) -> dict[str, np.ndarray]:
+        height, width = frame.label.shape
+        scores = {"dissimilarity": resize_scores(probability, height, width)}
+        for method, field in _PRIOR_FIELDS.items():
+            prior = torch.from_numpy(getattr(maps, field).astype(np.float32) / 255)
+            scores[method] = resize_scores(prior, height, width)
+        return scores

@@ -1,0 +1,87 @@
+"""Pipeline ``evaluation``: one namespace per evaluation set, then one report over all of them."""
+
+from functools import partial, update_wrapper
+
+from kedro.pipeline import Node, Pipeline
+
+from synboost_kedro.pipelines.evaluation.nodes import (
+    build_report,
+    measure_set,
+    render_overlays,
+    score_set,
+    select_fusion_weights,
+)
+from synboost_kedro.pipelines.sets import EVALUATION_SETS
+
+#: SegmentMeIfYouCan component track of each evaluation set (size filters of its protocol).
+COMPONENT_TRACKS = {"fs_lost_and_found": "obstacle", "smiyc_road_anomaly": "anomaly"}
+_SHARED = {"dissimilarity_model", "fusion_weights", "params:evaluation"}
+
+
+def _bound(func, **kwargs):
+    return update_wrapper(partial(func, **kwargs), func)
+
+
+def _set_pipeline(set_name: str) -> Pipeline:
+    nodes = [
+        Node(
+            _bound(score_set, semantic_source="prediction"),
+            inputs=["benchmark_frames", "maps", "dissimilarity_model", "params:evaluation"],
+            outputs="scores",
+            name="score",
+        ),
+        Node(
+            _bound(measure_set, track=COMPONENT_TRACKS[set_name]),
+            inputs=["benchmark_frames", "scores", "fusion_weights", "params:evaluation"],
+            outputs="results",
+            name="measure",
+        ),
+        Node(
+            _bound(render_overlays, set_name=set_name),
+            inputs=["benchmark_frames", "scores", "fusion_weights", "results", "params:evaluation"],
+            outputs="overlays",
+            name="render_overlays",
+        ),
+    ]
+    return Pipeline(
+        nodes,
+        namespace=set_name,
+        inputs=_SHARED - {"params:evaluation"},
+        parameters={"params:evaluation"},
+    )
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    weights = Pipeline(
+        [
+            Node(
+                select_fusion_weights,
+                inputs=["swapped_frames", "maps", "dissimilarity_model", "params:evaluation"],
+                outputs="fusion_weights",
+                name="select_fusion_weights",
+            )
+        ],
+        namespace="dissimilarity_val",
+        inputs={"dissimilarity_model"},
+        outputs={"fusion_weights"},
+        parameters={"params:evaluation"},
+    )
+    report = Node(
+        build_report,
+        inputs={
+            "fusion_weights": "fusion_weights",
+            **{set_name: f"{set_name}.results" for set_name in EVALUATION_SETS},
+        },
+        outputs=[
+            "evaluation_table_csv",
+            "evaluation_table_markdown",
+            "evaluation_metrics",
+            "evaluation_pr_curves",
+            "evaluation_roc_curves",
+        ],
+        name="build_report",
+    )
+    return Pipeline(
+        [weights, *(_set_pipeline(set_name) for set_name in EVALUATION_SETS), report],
+        tags="evaluation",
+    )
