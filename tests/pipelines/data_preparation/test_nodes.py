@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from kedro.io.core import DatasetError
+from PIL import Image
 
+from synboost_kedro.datasets import CityscapesDataset, ProcessedDataset
 from synboost_kedro.frames import AnomalyFrame, ProcessedFrame
 from synboost_kedro.pipelines.data_preparation.nodes import (
     convert_benchmark_labels,
@@ -78,3 +82,17 @@ def test_convert_node_makes_common_benchmark_frames():
     assert isinstance(frame, ProcessedFrame) and not isinstance(frame, AnomalyFrame)
     np.testing.assert_array_equal(frame.label, [[0, 0, 1]] * 2)
     assert frame.image is image and frame.semantic is None
+
+
+def test_bad_frame_stops_the_save_naming_its_file_and_leaves_no_partial_file(tmp_path: Path):
+    cityscapes = CityscapesDataset(str(tmp_path / "cityscapes"), "train")
+    frame_ids = [f"testcity_000000_{index:06d}" for index in range(3)]
+    cityscapes.save({frame_id: make_frame(frame_id) for frame_id in frame_ids})
+    bad_label = tmp_path / f"cityscapes/gtFine/train/testcity/{frame_ids[1]}_gtFine_labelIds.png"
+    Image.fromarray(np.zeros((5, 16), np.uint8)).save(bad_label)
+    output = ProcessedDataset(str(tmp_path / "out"), ["image", "label", "semantic"], overwrite=True)
+    with pytest.raises(DatasetError, match=f"{bad_label.name}' is 16x5 but its image"):
+        output.save(swap_instance_labels(cityscapes.load(), PARAMS))
+    assert output.stored_frame_ids() == {frame_ids[0]}
+    assert not list((tmp_path / "out").rglob(f"*{frame_ids[1]}*"))
+    assert not list((tmp_path / "out").rglob("*.tmp*"))
