@@ -16,7 +16,7 @@ Two mask conventions are produced:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,7 +35,9 @@ BOUNDARY_VOID_PX = 2
 #: Nearest anomaly depth, in bottom-row depths; keeps the anomaly's foot above any ego hood.
 NEAREST_DEPTH = 1.4
 OCCLUDED_FRACTION = 0.35
-PLACEMENT_ATTEMPTS = 5
+PLACEMENT_ATTEMPTS = 8
+#: Share of an anomaly that must stay visible when nearer objects partly occlude it.
+MIN_VISIBLE_FRACTION = 0.3
 ANOMALY_COLOURS = (
     (235, 30, 200),
     (20, 225, 235),
@@ -78,17 +80,6 @@ class Anomaly:
     def at(self, layout: StreetLayout, offset: float, elevation: float) -> tuple[float, float]:
         """Image point ``offset`` metres right of the centre, ``elevation`` metres up."""
         return layout.project(self.lateral + offset, elevation, self.depth)
-
-
-@dataclass(frozen=True)
-class InFront:
-    """An anomaly drawn after every scene object (its depth only orders drawing)."""
-
-    anomaly: Anomaly
-    depth: float = 0.0
-
-    def draw(self, canvas: Canvas, layout: StreetLayout, palette: Palette) -> None:
-        self.anomaly.draw(canvas, layout, palette)
 
 
 def _draw_animal(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
@@ -245,14 +236,14 @@ def _free_placement(
     rng: np.random.Generator, layout: StreetLayout, style: AnomalyStyle
 ) -> tuple[float, float]:
     """A ``(lateral, depth)`` in the style's area whose foot projects inside the frame."""
-    low, high = _lateral_range(layout, style)
     nearest, farthest = NEAREST_DEPTH * layout.near_depth, style.farthest_depth * layout.near_depth
-    while True:
-        depth = float(nearest * np.exp(rng.uniform(0.0, np.log(farthest / nearest))))
-        lateral = float(rng.uniform(low, high))
-        x, _ = layout.project(lateral, 0.0, depth)
-        if 0.05 * layout.width < x < 0.95 * layout.width:
-            return lateral, depth
+    depth = float(nearest * np.exp(rng.uniform(0.0, np.log(farthest / nearest))))
+    low, high = _lateral_range(layout, style)
+    scale = layout.scale(depth)
+    # Both ranges contain the camera's lateral position 0, so the intersection is never empty.
+    in_frame_low = (0.05 * layout.width - layout.vanishing_x) / scale
+    in_frame_high = (0.95 * layout.width - layout.vanishing_x) / scale
+    return float(rng.uniform(max(low, in_frame_low), min(high, in_frame_high))), depth
 
 
 def _placement(rng: np.random.Generator, scene: Scene, style: AnomalyStyle) -> tuple[float, float]:
@@ -328,30 +319,65 @@ def _style(style: str) -> AnomalyStyle:
 
 
 def _compose(height: int, width: int, seed: int, style: str) -> tuple[Scene, Canvas]:
-    """The scene of ``seed`` drawn with anomalies, each of which is at least partly visible.
+    """The scene of ``seed`` drawn with anomalies that stay mostly visible.
 
     The scene is sampled first from the generator, so it is the one ``render_cityscapes_frame``
-    draws for ``seed``. Anomalies that other objects hide completely are moved to fresh free
-    placements; if that keeps failing they are drawn in front of everything.
+    draws for ``seed``. Anomalies that nearer objects hide beyond ``MIN_VISIBLE_FRACTION`` are
+    moved to fresh free placements; if that keeps failing, they go to the clear stretch of the
+    camera's own lane just ahead, where no scene object stands.
     """
     anomaly_style = _style(style)
     rng = np.random.default_rng(seed)
     scene = sample_scene(rng, height, width)
     anomalies = sample_anomalies(rng, scene, anomaly_style)
-    for _ in range(PLACEMENT_ATTEMPTS):
-        canvas = draw_scene(scene, anomalies)
-        hidden = {anomaly.tag for anomaly in anomalies} - set(
-            np.unique(canvas.instance_ids).tolist()
-        )
+    canvas = draw_scene(scene, anomalies)
+    for attempt in range(PLACEMENT_ATTEMPTS):
+        hidden = _hidden_tags(canvas, scene, anomalies)
         if not hidden:
-            return scene, canvas
-        anomalies = [
-            _moved(anomaly, *_free_placement(rng, scene.layout, anomaly_style))
-            if anomaly.tag in hidden
-            else anomaly
-            for anomaly in anomalies
-        ]
-    return scene, draw_scene(scene, [InFront(anomaly) for anomaly in anomalies])
+            break
+        if attempt < PLACEMENT_ATTEMPTS - 1:
+            anomalies = [
+                _moved(anomaly, *_free_placement(rng, scene.layout, anomaly_style))
+                if anomaly.tag in hidden
+                else anomaly
+                for anomaly in anomalies
+            ]
+        else:
+            anomalies = _moved_ahead(scene.layout, anomalies, hidden)
+        canvas = draw_scene(scene, anomalies)
+    return scene, canvas
+
+
+def _moved_ahead(
+    layout: StreetLayout, anomalies: Sequence[Anomaly], hidden: set[int]
+) -> list[Anomaly]:
+    """The hidden anomalies lined up in the camera's lane just ahead.
+
+    Scene objects keep out of that stretch (``objects.CLEAR_AHEAD``), so the nearest of them
+    stays visible whatever else is in the scene.
+    """
+    moved, rank = [], 0
+    for anomaly in anomalies:
+        if anomaly.tag not in hidden:
+            moved.append(anomaly)
+            continue
+        moved.append(_moved(anomaly, 0.0, NEAREST_DEPTH * layout.near_depth * (1.0 + 0.6 * rank)))
+        rank += 1
+    return moved
+
+
+def _hidden_tags(canvas: Canvas, scene: Scene, anomalies: Sequence[Anomaly]) -> set[int]:
+    """Tags of the anomalies less than ``MIN_VISIBLE_FRACTION`` of which is visible."""
+    tags, counts = np.unique(canvas.instance_ids[canvas.instance_ids < 0], return_counts=True)
+    visible = dict(zip(tags.tolist(), counts.tolist(), strict=True))
+    hidden = set()
+    for anomaly in anomalies:
+        alone = Canvas.blank(scene.noise)
+        anomaly.draw(alone, scene.layout, scene.palette)
+        unoccluded = int((alone.instance_ids == anomaly.tag).sum())
+        if visible.get(anomaly.tag, 0) < max(1, MIN_VISIBLE_FRACTION * unoccluded):
+            hidden.add(anomaly.tag)
+    return hidden
 
 
 def _moved(anomaly: Anomaly, lateral: float, depth: float) -> Anomaly:

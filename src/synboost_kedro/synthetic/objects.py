@@ -2,6 +2,10 @@
 
 Each object is fully described by its sampled fields; ``draw`` makes no random draws, so a scene
 can be re-drawn identically with extra objects interleaved (see ``anomalies.py``).
+
+Like a driver keeping their distance, road users stay at least ``CLEAR_AHEAD`` bottom-row depths
+ahead and parked cars only line kerbs beyond the camera's lane; ``anomalies.py`` relies on that
+clear stretch of road to keep at least one anomaly visible.
 """
 
 from __future__ import annotations
@@ -31,6 +35,10 @@ from synboost_kedro.synthetic.shapes import Stamp, ellipse, polygon, thick_line
 from synboost_kedro.synthetic.textures import Appearance
 
 Painter = Callable[[Stamp | None, Appearance, float], None]
+#: Road users keep at least this many bottom-row depths away from the camera.
+CLEAR_AHEAD = 2.0
+#: Parked cars need a kerb at least this far from the camera, so they never block its lane.
+PARKING_KERB_MIN_M = 3.5
 SHADOW_FACTOR = 0.55
 LAMP_COLOURS = ((235, 40, 30), (245, 170, 20), (40, 230, 120))
 SIGN_KINDS = ("circle", "triangle", "square")
@@ -348,7 +356,7 @@ def _car(rng: np.random.Generator, palette: Palette, lateral: float, depth: floa
 def _parked_cars(rng: np.random.Generator, layout: StreetLayout, palette: Palette) -> list[Car]:
     cars = []
     for kerb, inward in ((layout.road_left, 1.0), (layout.road_right, -1.0)):
-        if rng.random() < 0.45:
+        if rng.random() < 0.45 or abs(kerb) < PARKING_KERB_MIN_M:
             continue
         depth = _log_uniform_depth(rng, layout, 0.9, 4.0)
         for _ in range(int(rng.integers(1, 6))):
@@ -361,7 +369,7 @@ def _moving_cars(rng: np.random.Generator, layout: StreetLayout, palette: Palett
     cars = []
     for _ in range(int(rng.integers(0, 5))):
         lateral = rng.uniform(layout.road_left + 1.2, layout.road_right - 1.2)
-        nearest = 2.5 if abs(lateral) < LANE_WIDTH_M / 2 else 1.2
+        nearest = 1.25 * CLEAR_AHEAD if abs(lateral) < LANE_WIDTH_M / 2 else CLEAR_AHEAD
         cars.append(_car(rng, palette, lateral, _log_uniform_depth(rng, layout, nearest, 12.0)))
     return cars
 
@@ -399,7 +407,8 @@ def _pedestrians(
         )
     if rng.random() < 0.2:
         lateral = rng.uniform(layout.road_left, layout.road_right)
-        people.append(_pedestrian(rng, palette, lateral, _log_uniform_depth(rng, layout, 2.0, 6.0)))
+        depth = _log_uniform_depth(rng, layout, CLEAR_AHEAD, 6.0)
+        people.append(_pedestrian(rng, palette, lateral, depth))
     return people
 
 
@@ -407,7 +416,7 @@ def _cyclists(rng: np.random.Generator, layout: StreetLayout, palette: Palette) 
     cyclists = []
     for _ in range(int(rng.integers(0, 3))):
         kerb, inward = (layout.road_left, 1.0) if rng.random() < 0.5 else (layout.road_right, -1.0)
-        depth = _log_uniform_depth(rng, layout, 1.2, 8.0)
+        depth = _log_uniform_depth(rng, layout, CLEAR_AHEAD, 8.0)
         rider = _pedestrian(
             rng,
             palette,
