@@ -196,3 +196,17 @@ def test_official_downloads_are_read_only(tmp_path: Path, layout: str):
     with pytest.raises(DatasetError, match=f"Layout '{layout}' is read-only"):
         AnomalyBenchmarkDataset(str(tmp_path), layout).save({"f1": _frame("f1")})
     assert not any(tmp_path.iterdir())
+
+
+def test_hidden_test_labels_can_be_skipped(tmp_path: Path):
+    """SegmentMeIfYouCan ships its test images without labels."""
+    _write(tmp_path / "images/validation0001.jpg", _image())
+    _write(tmp_path / "labels_masks/validation0001_labels_semantic.png", np.zeros((4, 6), np.uint8))
+    _write(tmp_path / "images/test0001.jpg", _image())
+    with pytest.raises(DatasetError, match="test0001.jpg' has no label .*skip_unlabelled"):
+        AnomalyBenchmarkDataset(str(tmp_path), "smiyc_anomaly").load()
+    dataset = AnomalyBenchmarkDataset(str(tmp_path), "smiyc_anomaly", skip_unlabelled=True)
+    assert list(dataset.load()) == ["validation0001"]
+    (tmp_path / "labels_masks/validation0001_labels_semantic.png").unlink()
+    with pytest.raises(DatasetError, match="No image in .* has a label"):
+        dataset.load()

@@ -79,14 +79,17 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
     """An anomaly benchmark in one of :data:`LAYOUTS`, images and labels paired by frame id.
 
     Only layouts whose labels already are common masks can be written (the synthetic benchmarks);
-    the others are read-only downloads.
+    the others are read-only downloads. With ``skip_unlabelled``, images without a label are left
+    out (the SegmentMeIfYouCan downloads hold the test images, whose labels are hidden);
+    otherwise they are an error.
 
     Example catalog entries::
 
-        fs_lost_and_found.raw:
+        smiyc_road_anomaly.raw:
           type: synboost_kedro.datasets.AnomalyBenchmarkDataset
-          path: /data/fishyscapes/lost_and_found
-          layout: fishyscapes
+          path: /data/smiyc/dataset_AnomalyTrack
+          layout: smiyc_anomaly
+          skip_unlabelled: true
 
         lost_and_found.raw:
           type: synboost_kedro.datasets.AnomalyBenchmarkDataset
@@ -99,7 +102,9 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
         self,
         path: str,
         layout: str,
+        *,
         split: str | None = None,
+        skip_unlabelled: bool = False,
         save_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
@@ -111,6 +116,7 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
         self._layout_name = layout
         self._layout = LAYOUTS[layout]
         self._split = split
+        self._skip_unlabelled = skip_unlabelled
         self._save_args = save_args or (
             {"quality": 95} if self._layout.image_suffix == ".jpg" else {}
         )
@@ -160,21 +166,40 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
                 f"No '*{self._layout.image_suffix}' images in '{self._image_root}' "
                 f"(layout '{self._layout_name}')"
             )
-        label_paths = {}
-        for frame_id, image_path in image_paths.items():
-            label_paths[frame_id] = self._label_path(frame_id, image_path)
-            if not label_paths[frame_id].is_file():
-                raise DatasetError(f"'{image_path}' has no label '{label_paths[frame_id]}'")
+        label_paths = self._label_paths(image_paths)
         expected = set(label_paths.values())
         for path in self._label_root.glob(self._pattern(self._layout.label_suffix)):
             if path not in expected:
                 raise DatasetError(f"Label '{path}' has no image in '{self._image_root}'")
         return {
-            frame_id: partial(
-                self._load_frame, frame_id, image_paths[frame_id], label_paths[frame_id]
-            )
-            for frame_id in image_paths
+            frame_id: partial(self._load_frame, frame_id, image_paths[frame_id], label_path)
+            for frame_id, label_path in label_paths.items()
         }
+
+    def _label_paths(self, image_paths: Mapping[str, Path]) -> dict[str, Path]:
+        """The label of every image; images without one are an error unless skipped."""
+        label_paths = {
+            frame_id: self._label_path(frame_id, image_path)
+            for frame_id, image_path in image_paths.items()
+        }
+        labelled = {frame_id: path for frame_id, path in label_paths.items() if path.is_file()}
+        unlabelled = sorted(set(label_paths) - set(labelled))
+        if unlabelled and not self._skip_unlabelled:
+            frame_id = unlabelled[0]
+            raise DatasetError(
+                f"'{image_paths[frame_id]}' has no label '{label_paths[frame_id]}' (set "
+                "`skip_unlabelled: true` for benchmarks whose test labels are hidden)"
+            )
+        if unlabelled:
+            logger.info(
+                "'%s': %d of %d images have no label and are skipped",
+                self._root,
+                len(unlabelled),
+                len(image_paths),
+            )
+        if not labelled:
+            raise DatasetError(f"No image in '{self._image_root}' has a label")
+        return labelled
 
     def _load_frame(self, frame_id: str, image_path: Path, label_path: Path) -> RawBenchmarkFrame:
         image = read_rgb(image_path)
@@ -193,7 +218,7 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
         )
 
     def save(self, data: Mapping[str, AnomalyFrame | Callable[[], AnomalyFrame]]) -> None:
-        if not LABEL_FORMATS[self._layout.label_format].is_common or self._layout.nested:
+        if not LABEL_FORMATS[self._layout.label_format].is_common:
             raise DatasetError(
                 f"Layout '{self._layout_name}' is read-only: it is an official download whose "
                 "labels are not common anomaly masks"
