@@ -169,12 +169,11 @@ class PixelMetricAccumulator:
                 f"(label 1) and {num_normal} normal (label 0) pixels; both must be non-zero"
             )
         # Operating points where recall grows: the distinct anomaly scores, highest first.
-        thresholds = anomaly_values[::-1]
         return _metrics_at_recall_steps(
-            thresholds=thresholds,
+            thresholds=anomaly_values[::-1],
             anomaly_at_threshold=anomaly_counts[::-1].astype(np.int64),
-            normal_below=self._normal_scores.count_below(thresholds[::-1], False)[::-1],
-            normal_up_to=self._normal_scores.count_below(thresholds[::-1], True)[::-1],
+            normal_below=self._normal_scores.count_below(anomaly_values, inclusive=False)[::-1],
+            normal_up_to=self._normal_scores.count_below(anomaly_values, inclusive=True)[::-1],
             num_normal=num_normal,
             max_curve_points=max_curve_points,
         )
