@@ -35,11 +35,14 @@ def test_settings_from_parameters():
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"seed": "5"}, r"data_preparation.seed must be int, got '5'"),
-        ({"seed": True}, r"data_preparation.seed must be int"),
-        ({"ignore_void": "yes"}, r"data_preparation.ignore_void must be bool"),
-        ({"void_objects": "all"}, r"data_preparation: Unknown void-object preset 'all'"),
-        ({"replacement_label_ids": [7, 99]}, r"data_preparation: .*\[99\] are not Cityscapes"),
+        ({"seed": "5"}, r"data_preparation.seed: must be int, got '5'"),
+        ({"seed": True}, r"data_preparation.seed: must be int"),
+        ({"ignore_void": "yes"}, r"data_preparation.ignore_void: must be bool"),
+        ({"void_objects": "all"}, r"data_preparation.void_objects: Unknown void-object preset"),
+        (
+            {"replacement_label_ids": [7, 99]},
+            r"data_preparation.replacement_label_ids: .*\[99\] are not Cityscapes",
+        ),
     ],
 )
 def test_bad_parameters_are_named(override: dict[str, Any], message: str):
@@ -49,7 +52,7 @@ def test_bad_parameters_are_named(override: dict[str, Any], message: str):
 
 def test_missing_parameter_is_named():
     params = {key: value for key, value in PARAMS.items() if key != "void_objects"}
-    with pytest.raises(ValueError, match="data_preparation.void_objects is missing"):
+    with pytest.raises(ValueError, match="data_preparation.void_objects: missing"):
         swap_settings(params)
 
 

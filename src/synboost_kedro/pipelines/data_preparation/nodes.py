@@ -19,19 +19,26 @@ from synboost_kedro.preparation import (
     to_anomaly_frame,
     void_object_label_ids,
 )
+from synboost_kedro.preparation.label_swap import check_replacement_label_ids
 
 logger = logging.getLogger(__name__)
 
 _PARAMETERS = "data_preparation"
 
 
-def _parameter(params: Mapping[str, Any], key: str, kind: type) -> Any:
-    if key not in params:
-        raise ValueError(f"Parameter {_PARAMETERS}.{key} is missing")
-    value = params[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"Parameter {_PARAMETERS}.{key} must be {kind.__name__}, got {value!r}")
-    return value
+def _parameter(
+    params: Mapping[str, Any], key: str, kind: type, convert: Callable[[Any], Any] = lambda v: v
+) -> Any:
+    """``convert(params[key])`` after a type check; any error names the parameter."""
+    try:
+        if key not in params:
+            raise ValueError("missing")
+        value = params[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValueError(f"must be {kind.__name__}, got {value!r}")
+        return convert(value)
+    except ValueError as error:
+        raise ValueError(f"Parameter {_PARAMETERS}.{key}: {error}") from error
 
 
 def swap_settings(params: Mapping[str, Any]) -> SwapSettings:
@@ -40,17 +47,14 @@ def swap_settings(params: Mapping[str, Any]) -> SwapSettings:
     Raises:
         ValueError: naming the parameter that is missing or wrong.
     """
-    try:
-        return SwapSettings(
-            seed=_parameter(params, "seed", int),
-            replacement_label_ids=tuple(_parameter(params, "replacement_label_ids", list)),
-            void_label_ids=void_object_label_ids(_parameter(params, "void_objects", str)),
-            ignore_void=_parameter(params, "ignore_void", bool),
-        )
-    except ValueError as error:
-        if str(error).startswith(f"Parameter {_PARAMETERS}."):
-            raise
-        raise ValueError(f"Parameters {_PARAMETERS}: {error}") from error
+    return SwapSettings(
+        seed=_parameter(params, "seed", int),
+        replacement_label_ids=_parameter(
+            params, "replacement_label_ids", list, check_replacement_label_ids
+        ),
+        void_label_ids=_parameter(params, "void_objects", str, void_object_label_ids),
+        ignore_void=_parameter(params, "ignore_void", bool),
+    )
 
 
 def _training_frame(load: Callable[[], CityscapesFrame], settings: SwapSettings) -> ProcessedFrame:
