@@ -8,14 +8,18 @@ from synboost_kedro.synthetic import render_anomaly_frame, render_cityscapes_fra
 from synboost_kedro.synthetic.anomalies import (
     BOUNDARY_VOID_PX,
     KINDS,
+    NEAREST_DEPTH,
     STYLES,
+    _compose,
     _render_anomaly_layers,
     sample_anomalies,
 )
-from synboost_kedro.synthetic.canvas import ANOMALY_LABEL_ID
+from synboost_kedro.synthetic.canvas import ANOMALY_LABEL_ID, Canvas
 from synboost_kedro.synthetic.render import sample_scene
 
 HEIGHT, WIDTH = 128, 256
+#: For tests that sample many frames.
+SMALL = (64, 128)
 SEEDS = range(6)
 ROAD = LABEL_ID_BY_NAME["road"]
 
@@ -82,15 +86,41 @@ def test_anomalies_look_unlike_the_scene(layers):
 
 
 def test_lost_and_found_ignores_everything_off_the_road():
+    on_road = []
     for seed in SEEDS:
         background, composite, frame = _render_anomaly_layers(
             "a_0_0", HEIGHT, WIDTH, seed, "lost_and_found"
         )
         anomaly = frame.mask == ANOMALY
-        on_road = composite.label_ids == ROAD
-        np.testing.assert_array_equal(frame.mask == NORMAL, on_road)
-        np.testing.assert_array_equal(frame.mask == IGNORE, ~on_road & ~anomaly)
-        assert (background.label_ids[anomaly] == ROAD).mean() > 0.5
+        road = composite.label_ids == ROAD
+        np.testing.assert_array_equal(frame.mask == NORMAL, road)
+        np.testing.assert_array_equal(frame.mask == IGNORE, ~road & ~anomaly)
+        on_road.append(background.label_ids[anomaly] == ROAD)
+    assert np.concatenate(on_road).mean() > 0.5
+
+
+def test_lost_and_found_anomalies_stand_on_the_road():
+    for seed in range(12):
+        scene, anomalies, _ = _compose(*SMALL, seed, "lost_and_found")
+        layout = scene.layout
+        for anomaly in anomalies:
+            assert layout.road_left < anomaly.lateral < layout.road_right
+            assert anomaly.depth >= NEAREST_DEPTH * layout.near_depth
+
+
+def test_anomalies_stay_mostly_visible_yet_are_sometimes_occluded():
+    occluded = 0
+    for seed in range(12):
+        scene, anomalies, canvas = _compose(*SMALL, seed, "road_anomaly")
+        visible = [(canvas.instance_ids == anomaly.tag).sum() for anomaly in anomalies]
+        assert max(visible) > 0
+        for anomaly, pixels in zip(anomalies, visible, strict=True):
+            alone = Canvas.blank(scene.noise)
+            anomaly.draw(alone, scene.layout, scene.palette)
+            unoccluded = (alone.instance_ids == anomaly.tag).sum()
+            assert pixels <= unoccluded
+            occluded += int(pixels < 0.95 * unoccluded)
+    assert occluded > 0
 
 
 def test_road_anomaly_ignores_only_a_thin_band_around_anomalies():
@@ -104,10 +134,7 @@ def test_road_anomaly_ignores_only_a_thin_band_around_anomalies():
 def test_road_anomalies_are_larger_than_lost_and_found_ones():
     def mean_area(style):
         return np.mean(
-            [
-                (render_anomaly_frame("a", HEIGHT, WIDTH, s, style).mask == ANOMALY).sum()
-                for s in SEEDS
-            ]
+            [(render_anomaly_frame("a", *SMALL, s, style).mask == ANOMALY).sum() for s in SEEDS]
         )
 
     assert mean_area("road_anomaly") > 2 * mean_area("lost_and_found")

@@ -24,7 +24,7 @@ from scipy import ndimage
 
 from synboost_kedro.frames import ANOMALY, IGNORE, NORMAL, AnomalyFrame, CityscapesFrame
 from synboost_kedro.synthetic.canvas import ANOMALY_LABEL_ID, Canvas
-from synboost_kedro.synthetic.objects import Car, Pole, draw_box, make_painter
+from synboost_kedro.synthetic.objects import Car, Painter, Pole, draw_box, make_painter
 from synboost_kedro.synthetic.palette import ROAD, Palette
 from synboost_kedro.synthetic.render import Scene, draw_scene, sample_scene
 from synboost_kedro.synthetic.scene import StreetLayout
@@ -82,7 +82,7 @@ class Anomaly:
         return layout.project(self.lateral + offset, elevation, self.depth)
 
 
-def _draw_animal(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
+def _draw_animal(anomaly: Anomaly, paint: Painter, layout: StreetLayout) -> None:
     """A four-legged silhouette seen from the side: legs, body ellipse, neck, head and tail."""
     length, (leg_ratio, heading, head_up) = anomaly.size, anomaly.shape_params
     facing = 1.0 if heading > 0.5 else -1.0
@@ -111,7 +111,7 @@ def _draw_animal(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> Non
     paint(thick_line(tail, 0.04 * length * scale, layout.shape), anomaly.accent)
 
 
-def _draw_debris(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
+def _draw_debris(anomaly: Anomaly, paint: Painter, layout: StreetLayout) -> None:
     """An irregular low heap with a few differently coloured chunks on it."""
     radii = anomaly.shape_params
     angles = np.linspace(0.0, np.pi, len(radii))
@@ -133,7 +133,7 @@ def _draw_debris(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> Non
         )
 
 
-def _draw_crate(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
+def _draw_crate(anomaly: Anomaly, paint: Painter, layout: StreetLayout) -> None:
     """A box (crate, suitcase) with its visible faces."""
     width_ratio, height_ratio, depth_ratio = anomaly.shape_params
     half = anomaly.size * (0.3 + 0.2 * width_ratio)
@@ -151,7 +151,7 @@ def _draw_crate(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None
     )
 
 
-def _draw_cone(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
+def _draw_cone(anomaly: Anomaly, paint: Painter, layout: StreetLayout) -> None:
     """A traffic cone in an unusual colour with a reflective band, on a square foot."""
     size = anomaly.size
     foot = [anomaly.at(layout, -0.35 * size, 0.06 * size), anomaly.at(layout, 0.35 * size, 0.0)]
@@ -173,7 +173,7 @@ def _draw_cone(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
     paint(polygon(band, layout.shape), anomaly.accent)
 
 
-def _draw_tyre(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
+def _draw_tyre(anomaly: Anomaly, paint: Painter, layout: StreetLayout) -> None:
     """A loose tyre, upright or lying flat, with a coloured hub."""
     upright, _ = anomaly.shape_params
     radius = 0.5 * anomaly.size * layout.scale(anomaly.depth)
@@ -183,7 +183,7 @@ def _draw_tyre(anomaly: Anomaly, paint: Callable, layout: StreetLayout) -> None:
     paint(ellipse(centre, 0.45 * radius, 0.45 * radius * flatten, layout.shape), anomaly.accent)
 
 
-DRAWERS: dict[str, Callable[[Anomaly, Callable, StreetLayout], None]] = {
+DRAWERS: dict[str, Callable[[Anomaly, Painter, StreetLayout], None]] = {
     "animal": _draw_animal,
     "debris": _draw_debris,
     "crate": _draw_crate,
@@ -318,7 +318,7 @@ def _style(style: str) -> AnomalyStyle:
     return STYLES[style]
 
 
-def _compose(height: int, width: int, seed: int, style: str) -> tuple[Scene, Canvas]:
+def _compose(height: int, width: int, seed: int, style: str) -> tuple[Scene, list[Anomaly], Canvas]:
     """The scene of ``seed`` drawn with anomalies that stay mostly visible.
 
     The scene is sampled first from the generator, so it is the one ``render_cityscapes_frame``
@@ -345,7 +345,7 @@ def _compose(height: int, width: int, seed: int, style: str) -> tuple[Scene, Can
         else:
             anomalies = _moved_ahead(scene.layout, anomalies, hidden)
         canvas = draw_scene(scene, anomalies)
-    return scene, canvas
+    return scene, anomalies, canvas
 
 
 def _moved_ahead(
@@ -396,7 +396,7 @@ def _render_anomaly_layers(
 
     Lets tests check that the mask marks exactly the pixels the anomalies changed.
     """
-    scene, composite = _compose(height, width, seed, style)
+    scene, _, composite = _compose(height, width, seed, style)
     background = draw_scene(scene).to_cityscapes_frame(frame_id)
     return background, composite, _to_anomaly_frame(frame_id, composite, style)
 
@@ -422,4 +422,4 @@ def render_anomaly_frame(
     Raises:
         ValueError: If ``style`` is not one of the two styles.
     """
-    return _to_anomaly_frame(frame_id, _compose(height, width, seed, style)[1], style)
+    return _to_anomaly_frame(frame_id, _compose(height, width, seed, style)[2], style)

@@ -10,7 +10,6 @@ clear stretch of road to keep at least one anomaly visible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,7 +33,13 @@ from synboost_kedro.synthetic.scene import LANE_WIDTH_M, StreetLayout
 from synboost_kedro.synthetic.shapes import Stamp, ellipse, polygon, thick_line
 from synboost_kedro.synthetic.textures import Appearance
 
-Painter = Callable[[Stamp | None, Appearance, float], None]
+
+class Painter(Protocol):
+    """Paints a stamp with an appearance under a label (and instance) id fixed beforehand."""
+
+    def __call__(self, stamp: Stamp | None, appearance: Appearance, shade: float = 1.0) -> None: ...
+
+
 #: Road users keep at least this many bottom-row depths away from the camera.
 CLEAR_AHEAD = 2.0
 #: Parked cars need a kerb at least this far from the camera, so they never block its lane.
@@ -215,6 +220,10 @@ class Cyclist:
     @property
     def depth(self) -> float:
         return self.rider.depth
+
+    @property
+    def lateral(self) -> float:
+        return self.rider.lateral
 
     def draw(self, canvas: Canvas, layout: StreetLayout, palette: Palette) -> None:
         paint = make_painter(canvas, BICYCLE, canvas.new_instance_id(BICYCLE))
