@@ -270,10 +270,17 @@ class DissimilarityNet(nn.Module):
             skips = [skip * gate for skip, gate in zip(skips, gates, strict=True)]
         if self.config.correlation:
             skips = [
-                torch.cat([(a * b).sum(dim=1, keepdim=True), skip], dim=1)
+                torch.cat([self._correlation(a, b), skip], dim=1)
                 for a, b, skip in zip(real, synthetic, skips, strict=True)
             ]
         return skips
+
+    def _correlation(self, real: torch.Tensor, synthetic: torch.Tensor) -> torch.Tensor:
+        """Channel-summed product ``[B,1,h,w]`` of raw VGG features (no normalisation)."""
+        correlation = (real * synthetic).sum(dim=1, keepdim=True)
+        # A one-channel map is ambiguous between layouts and would make torch.cat fall back to
+        # NCHW, forcing a copy of every concatenated skip; give it the network's layout explicitly.
+        return torch.empty_like(correlation, memory_format=self._memory_format).copy_(correlation)
 
     def _decode(self, skips: list[torch.Tensor], semantic: torch.Tensor) -> torch.Tensor:
         """U-decoder from the deepest skip to full resolution, ``[B,64,H,W]``."""
