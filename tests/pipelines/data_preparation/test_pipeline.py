@@ -11,7 +11,7 @@ from PIL import Image
 from synboost_kedro.cityscapes import LABEL_ID_BY_NAME, label_ids_to_train_ids
 from synboost_kedro.datasets import AnomalyBenchmarkDataset, CityscapesDataset
 from synboost_kedro.frames import AnomalyFrame, CityscapesFrame
-from synboost_kedro.pipeline_registry import register_pipelines
+from synboost_kedro.pipeline_registry import PIPELINE_NAMES, TRAIN_STAGES
 from synboost_kedro.pipelines.data_preparation import create_pipeline
 from synboost_kedro.preparation import ORIGINAL_REPLACEMENT_LABEL_IDS, VOID_OBJECT_PRESETS
 from tests.conftest import PROJECT_ROOT, make_frame, run_kedro
@@ -43,10 +43,9 @@ def test_each_set_is_a_namespace_with_readable_names():
     )
 
 
-def test_registered_first_in_training():
-    pipelines = register_pipelines()
-    assert set(create_pipeline().nodes) <= set(pipelines["train"].nodes)
-    assert set(create_pipeline().nodes) <= set(pipelines["__default__"].nodes)
+def test_registered_after_the_raw_data_and_first_in_training():
+    assert PIPELINE_NAMES.index("data_preparation") == PIPELINE_NAMES.index("synthetic_data") + 1
+    assert TRAIN_STAGES[0] == "data_preparation"
 
 
 @pytest.mark.parametrize("env", ["base", "cityscapes"])
