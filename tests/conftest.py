@@ -93,7 +93,12 @@ def run_kedro(
     with KedroSession.create(
         project_path=project, env=env, runtime_params=runtime_params
     ) as session:
-        return session.run(pipeline_names=[pipeline])
+        try:
+            return session.run(pipeline_names=[pipeline])
+        finally:
+            # kedro-mlflow reuses an active run, so the next run_kedro would log into this one.
+            while mlflow.active_run():
+                mlflow.end_run()
 
 
 def _nest(dotted: dict[str, Any]) -> dict[str, Any]:
