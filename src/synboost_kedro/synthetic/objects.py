@@ -227,7 +227,6 @@ class Cyclist:
 
     def draw(self, canvas: Canvas, layout: StreetLayout, palette: Palette) -> None:
         paint = make_painter(canvas, BICYCLE, canvas.new_instance_id(BICYCLE))
-        frame = Appearance((40, 40, 45), fine=0.03)
         lateral, depth = self.rider.lateral, self.rider.depth
         scale = layout.scale(depth)
         if self.crossing:
@@ -241,12 +240,15 @@ class Cyclist:
                 layout.project(lateral - 0.15, 0.9, depth),
                 layout.project(lateral + 0.45, 1.0, depth),
             )
-            paint(thick_line([hubs[0], seat, hubs[1], bar], 0.05 * scale, layout.shape), frame)
+            paint(
+                thick_line([hubs[0], seat, hubs[1], bar], 0.05 * scale, layout.shape),
+                palette["bicycle_frame"],
+            )
         else:
             bottom, top = layout.project(lateral, 0.0, depth), layout.project(lateral, 0.7, depth)
             paint(thick_line([bottom, top], 0.06 * scale, layout.shape), palette["tyre"])
             bar = [layout.project(lateral + offset, 1.0, depth + 1.0) for offset in (-0.3, 0.3)]
-            paint(thick_line(bar, 0.04 * scale, layout.shape), frame)
+            paint(thick_line(bar, 0.04 * scale, layout.shape), palette["bicycle_frame"])
         self.rider.draw(canvas, layout, palette)
 
 
@@ -268,18 +270,20 @@ class Pole:
             thick_line([foot, top], 0.12 * scale, layout.shape), palette["pole"]
         )
         if self.attachment == "light":
-            self._draw_light(canvas, layout, scale)
+            self._draw_light(canvas, layout, palette, scale)
         elif self.attachment in SIGN_KINDS:
             self._draw_sign(canvas, layout, palette, scale)
 
-    def _draw_light(self, canvas: Canvas, layout: StreetLayout, scale: float) -> None:
+    def _draw_light(
+        self, canvas: Canvas, layout: StreetLayout, palette: Palette, scale: float
+    ) -> None:
         paint = make_painter(canvas, TRAFFIC_LIGHT)
         left, top = layout.project(self.lateral - 0.17, self.height_m, self.depth)
         right, bottom = layout.project(self.lateral + 0.17, self.height_m - 0.9, self.depth)
         housing = polygon(
             [(left, top), (right, top), (right, bottom), (left, bottom)], layout.shape
         )
-        paint(housing, Appearance((35, 38, 36), fine=0.04))
+        paint(housing, palette["traffic_light"])
         for lamp in range(3):
             centre = layout.project(self.lateral, self.height_m - 0.18 - 0.27 * lamp, self.depth)
             lit = lamp == self.lit_lamp

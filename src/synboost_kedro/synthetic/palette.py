@@ -41,6 +41,7 @@ BASE_APPEARANCES: dict[str, Appearance] = {
     "sign_red": Appearance((190, 30, 35), fine=0.03),
     "sign_blue": Appearance((30, 70, 165), fine=0.03),
     "tyre": Appearance((25, 25, 27), fine=0.05),
+    "bicycle_frame": Appearance((40, 40, 45), fine=0.03),
     "glass": Appearance((40, 48, 58), fine=0.03, coarse=0.12),
     "skin": Appearance((200, 160, 130), fine=0.03),
     "hair": Appearance((50, 38, 30), fine=0.05),
