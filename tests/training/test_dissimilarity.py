@@ -1,0 +1,169 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from synboost_kedro.training.checkpointing import STATE_FILE_NAME
+from synboost_kedro.training.dissimilarity import (
+    DissimilarityTrainingConfig,
+    is_better,
+    train_dissimilarity,
+)
+from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
+from tests.training.processed_sets import write_processed_set
+
+HEIGHT, WIDTH = 16, 32
+WEIGHTS = np.array([1.5, 10.0])
+
+
+class Interrupted(Exception):
+    """Stands in for the process being killed."""
+
+
+def tiny_config(**overrides) -> DissimilarityTrainingConfig:
+    settings = {
+        "epochs": 2,
+        "batch_size": 2,
+        "image_height": HEIGHT,
+        "image_width": WIDTH,
+        "device": "cpu",
+        "seed": 5,
+    }
+    return DissimilarityTrainingConfig(**{**settings, **overrides})
+
+
+@pytest.fixture(scope="module")
+def tiny_sets(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
+    root = tmp_path_factory.mktemp("sets")
+    return {
+        name: tuple(dataset.load() for dataset in write_processed_set(root, name, count, seed=seed))
+        for name, count, seed in (("train", 4, 0), ("val", 2, 1))
+    }
+
+
+def make_datasets(tiny_sets, fail_on_load: int | None = None):
+    """Train and val datasets; the train maps raise on their ``fail_on_load``-th load."""
+    frames, maps = tiny_sets["train"]
+    if fail_on_load is not None:
+        loads = {"count": 0}
+
+        def failing(loader):
+            def load():
+                loads["count"] += 1
+                if loads["count"] == fail_on_load:
+                    raise Interrupted
+                return loader()
+
+            return load
+
+        maps = {frame_id: failing(loader) for frame_id, loader in maps.items()}
+    return (
+        DissimilarityDataset(frames, maps, HEIGHT, WIDTH, "train"),
+        DissimilarityDataset(*tiny_sets["val"], HEIGHT, WIDTH, "val"),
+    )
+
+
+def saved_state(folder: Path) -> dict:
+    return torch.load(folder / STATE_FILE_NAME, weights_only=True)
+
+
+def test_resumed_run_ends_with_the_weights_of_an_uninterrupted_run(tiny_sets, tmp_path: Path):
+    straight = train_dissimilarity(
+        tiny_config(resume_dir=str(tmp_path / "straight")), *make_datasets(tiny_sets), WEIGHTS
+    )
+
+    resumed_dir = tmp_path / "resumed"
+    # 4 training frames per epoch: the 6th load is the second frame of epoch 2.
+    with pytest.raises(Interrupted):
+        train_dissimilarity(
+            tiny_config(resume_dir=str(resumed_dir)), *make_datasets(tiny_sets, 6), WEIGHTS
+        )
+    assert saved_state(resumed_dir)["epoch"] == 1
+    resumed = train_dissimilarity(
+        tiny_config(resume_dir=str(resumed_dir)), *make_datasets(tiny_sets), WEIGHTS
+    )
+
+    assert resumed.history == straight.history
+    assert resumed.best_epoch == straight.best_epoch
+    final = saved_state(resumed_dir)["modules"]
+    reference = saved_state(tmp_path / "straight")["modules"]
+    for module in ("model", "best_model"):
+        for key, tensor in reference[module].items():
+            assert torch.equal(final[module][key], tensor), f"{module}.{key} differs"
+    for key, tensor in straight.model.state_dict().items():
+        assert torch.equal(resumed.model.state_dict()[key], tensor)
+
+
+def test_history_records_every_epoch_and_the_best_model_is_returned(tiny_sets):
+    result = train_dissimilarity(tiny_config(), *make_datasets(tiny_sets), WEIGHTS)
+
+    assert [record["epoch"] for record in result.history] == [1, 2]
+    for record in result.history:
+        assert np.isfinite(record["train_loss"]) and np.isfinite(record["val_loss"])
+        assert 0 < record["val_average_precision"] <= 1
+        assert record["learning_rate"] == pytest.approx(1e-4)
+    assert result.best_epoch in (1, 2)
+    assert not result.model.training
+    assert result.model.build_config["kind"] == "dissimilarity"
+
+
+def test_a_state_of_another_configuration_is_not_resumed(tiny_sets, tmp_path: Path):
+    folder = str(tmp_path / "state")
+    train_dissimilarity(
+        tiny_config(epochs=1, resume_dir=folder), *make_datasets(tiny_sets), WEIGHTS
+    )
+
+    rerun = train_dissimilarity(
+        tiny_config(epochs=1, seed=6, resume_dir=folder), *make_datasets(tiny_sets), WEIGHTS
+    )
+
+    assert saved_state(tmp_path / "state")["fingerprint"]["seed"] == 6
+    assert len(rerun.history) == 1
+
+
+def test_selection_prefers_ap_then_loss():
+    best = {"val_average_precision": 0.5, "val_loss": 1.0}
+
+    assert is_better({"val_average_precision": 0.6, "val_loss": 2.0}, best, "average_precision")
+    assert not is_better({"val_average_precision": 0.4, "val_loss": 0.1}, best, "average_precision")
+    assert is_better({"val_average_precision": 0.5, "val_loss": 0.9}, best, "average_precision")
+    assert is_better({"val_average_precision": 0.4, "val_loss": 0.9}, best, "loss")
+
+
+def test_validation_without_anomalies_fails_before_training(tiny_sets):
+    frames, maps = tiny_sets["val"]
+    normal_only = {
+        frame_id: (
+            lambda load=load: type(load())(
+                **{**load().__dict__, "label": np.zeros_like(load().label)}
+            )
+        )
+        for frame_id, load in frames.items()
+    }
+    train_set, _ = make_datasets(tiny_sets)
+    val_set = DissimilarityDataset(normal_only, maps, HEIGHT, WIDTH, "val")
+
+    with pytest.raises(ValueError, match="selection_metric to 'loss'"):
+        train_dissimilarity(tiny_config(), train_set, val_set, WEIGHTS)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"image_height": 20}, "divisible by 8"),
+        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"device": "tpu"}, "device must be"),
+        ({"selection_metric": "auroc"}, "selection_metric must be"),
+        ({"variant": "mine"}, "Unknown dissimilarity preset"),
+        ({"architecture": {"spade": "middle"}}, "spade must be"),
+    ],
+)
+def test_bad_settings_name_the_parameter(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        tiny_config(**overrides)
+
+
+def test_unknown_parameters_are_rejected():
+    with pytest.raises(ValueError, match=r"Unknown dissimilarity_training parameters \['lr'\]"):
+        DissimilarityTrainingConfig.from_dict({"lr": 0.1})
