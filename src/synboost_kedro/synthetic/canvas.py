@@ -71,14 +71,14 @@ class Canvas:
         """
         if stamp is None:
             return
-        rows, cols, mask = stamp.rows, stamp.cols, stamp.mask
+        rows, cols = stamp.pixels
         colours = appearance.render(self.noise, stamp)
         shade = np.asarray(shade, dtype=np.float32)
         if shade.ndim == 2:
-            shade = shade[rows, cols][mask][:, None]
-        self.image[rows, cols][mask] = colours * shade
-        self.label_ids[rows, cols][mask] = label_id
-        self.instance_ids[rows, cols][mask] = label_id if instance_id is None else instance_id
+            shade = shade[rows, cols][:, None]
+        self.image[rows, cols] = colours * shade
+        self.label_ids[rows, cols] = label_id
+        self.instance_ids[rows, cols] = label_id if instance_id is None else instance_id
 
     def darken(self, stamp: Stamp | None, factor: float, label_ids: tuple[int, ...]) -> None:
         """Darken the stamp's pixels that carry one of ``label_ids`` (a cast shadow)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -26,6 +27,12 @@ class Stamp:
     @property
     def cols(self) -> slice:
         return slice(self.left, self.left + self.mask.shape[1])
+
+    @cached_property
+    def pixels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Frame row and column indices of the stamp's pixels, row-major (computed once)."""
+        rows, cols = np.nonzero(self.mask)
+        return rows + self.top, cols + self.left
 
     def full_mask(self, frame_shape: tuple[int, int]) -> np.ndarray:
         """The stamp as a frame-sized boolean mask."""

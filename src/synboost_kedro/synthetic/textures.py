@@ -78,9 +78,7 @@ class Appearance:
 
     def render(self, noise: NoiseFields, stamp: Stamp) -> np.ndarray:
         """The ``[N, 3]`` float colours of this surface on the stamp's ``N`` pixels (row-major)."""
-        rows, cols = np.nonzero(stamp.mask)
-        rows += stamp.top
-        cols += stamp.left
+        rows, cols = stamp.pixels
         modulation = 1.0 + self.fine * noise.fine[rows, cols]
         if self.medium:
             modulation += self.medium * noise.medium[rows, cols]
