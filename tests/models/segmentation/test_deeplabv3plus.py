@@ -61,3 +61,14 @@ def test_odd_input_sizes_give_logits_at_the_input_size(network: WRN38DeepLabV3Pl
         logits = network(torch.randn(1, 3, 27, 45))
 
     assert logits.shape == (1, 19, 27, 45)
+
+
+def test_cpu_optimisation_keeps_the_logits():
+    torch.manual_seed(2)
+    network = WRN38DeepLabV3Plus().eval()
+    image = torch.randn(1, 3, 24, 40)
+    with torch.inference_mode():
+        expected = network(image)
+        optimised = network.optimize_for_cpu()(image)
+
+    torch.testing.assert_close(optimised, expected, rtol=1e-4, atol=1e-4)

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from synboost_kedro.cityscapes import NUM_TRAIN_IDS
+from synboost_kedro.models.segmentation.batch_norm_folding import fold_batch_norms
 from synboost_kedro.models.segmentation.wider_resnet import WiderResNet38A2
 
 
@@ -90,8 +91,21 @@ class WRN38DeepLabV3Plus(WiderResNet38A2):
             *conv_bn_relu(256, 256, 3),
             nn.Conv2d(256, num_classes, 1, bias=False),
         )
+        self._memory_format = torch.contiguous_format
+
+    def optimize_for_cpu(self) -> WRN38DeepLabV3Plus:
+        """Fold conv-BN pairs and switch to channels_last, the faster oneDNN layout.
+
+        Exact up to float rounding (logits differ by ~1e-6 relative); see
+        ``benchmarks/original_release.py``. Inference only: the network must be in eval mode and
+        its state dict no longer has the release's keys afterwards.
+        """
+        fold_batch_norms(self)
+        self._memory_format = torch.channels_last
+        return self.to(memory_format=torch.channels_last)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
+        image = image.contiguous(memory_format=self._memory_format)
         low_level, high_level = self.forward_features(image)
         context = self.bot_aspp(self.aspp(high_level))
         fine = self.bot_fine(low_level)

@@ -59,3 +59,11 @@ def test_semantics_of_another_size_are_rejected_naming_the_expected_shape(
 def test_crop_sizes_that_are_not_multiples_of_64_are_rejected():
     with pytest.raises(ValueError, match="crop_size must be a multiple of 64"):
         CondConvGenerator(crop_size=100)
+
+
+def test_cpu_optimisation_switches_the_weights_to_channels_last():
+    with torch.device("meta"):
+        generator = CondConvGenerator().optimize_for_cpu()
+
+    weight = generator.up_3.gen_weights1[2].weight
+    assert weight.is_contiguous(memory_format=torch.channels_last)
