@@ -106,13 +106,18 @@ def compute_maps(
     for batch in batches_by_size(samples, config.batch_size):
         # Left before yielding, so the consumer never runs in inference mode.
         with torch.inference_mode():
-            frames = _maps_of_batch(batch, models, config)
+            frames = maps_of_batch(batch, models, config)
         yield from frames
 
 
-def _maps_of_batch(
+def maps_of_batch(
     samples: list[Sample], models: MapModels, config: MapConfig
 ) -> list[ProcessedFrame]:
+    """The maps of one batch of :class:`FrameInputs` samples of equal segmentation size.
+
+    Call it under ``torch.no_grad()`` or ``torch.inference_mode()``, with ``models`` on
+    ``config.device``.
+    """
     batch = default_collate(samples)
     frame_ids: list[str] = batch["frame_id"]
     device = config.device
