@@ -1,6 +1,5 @@
 import io
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +63,17 @@ def test_arbitrary_pickled_objects_are_refused(tmp_path: Path):
     path = tmp_path / "evil.pth"
     torch.save({"state_dict": {"fc.bias": torch.zeros(1)}, "extra": _Payload()}, path)
 
-    with pytest.raises(pickle.UnpicklingError, match="getcwd"):
+    with pytest.raises(ValueError, match="evil.pth' is not a readable test checkpoint") as error:
         load_original_state_dict(path, "test")
+    assert "getcwd" in str(error.value)
+
+
+def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path: Path):
+    path = tmp_path / "latest_net_G.pth"
+    path.write_text("<html>404 Not Found</html>")
+
+    with pytest.raises(ValueError, match="latest_net_G.pth' is not a readable"):
+        load_original_state_dict(path, "SynBoost synthesis generator")
 
 
 def test_a_missing_file_is_named(tmp_path: Path):

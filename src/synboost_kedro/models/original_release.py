@@ -10,6 +10,7 @@ scalar; the synthesis checkpoints are bare state dicts. Files are unpickled with
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterable
 
 import numpy as np
@@ -55,10 +56,14 @@ def load_original_state_dict(
 
     Raises:
         MissingWeightsError: ``path`` does not exist (the message names it).
-        ValueError: the file holds no state dict.
+        ValueError: the file is not a checkpoint, needs unpickling beyond tensors and NumPy
+            scalars, or holds no state dict (the message names it).
     """
-    with torch.serialization.safe_globals(_NUMPY_SCALAR_GLOBALS):
-        state = load_local_state_dict(path, description, RELEASE_HOW_TO_GET)
+    try:
+        with torch.serialization.safe_globals(_NUMPY_SCALAR_GLOBALS):
+            state = load_local_state_dict(path, description, RELEASE_HOW_TO_GET)
+    except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
+        raise ValueError(f"'{path}' is not a readable {description} checkpoint: {error}") from error
     drop_prefixes = tuple(drop_prefixes)
     stripped = {key.removeprefix(strip_prefix): value for key, value in state.items()}
     return {key: value for key, value in stripped.items() if not key.startswith(drop_prefixes)}
