@@ -41,7 +41,9 @@ class ConvEncoder(nn.Module):
         if image.dim() != 4 or image.shape[1] != 3:
             raise ValueError(f"image must have shape [B, 3, H, W], got {list(image.shape)}")
         if tuple(image.shape[-2:]) != ENCODER_INPUT_SIZE:
-            image = F.interpolate(image, size=ENCODER_INPUT_SIZE, mode="bilinear")
+            image = F.interpolate(
+                image, size=ENCODER_INPUT_SIZE, mode="bilinear", align_corners=False
+            )
         x = self.layer1(image)
         for index in range(2, self.num_layers + 1):
             x = getattr(self, f"layer{index}")(F.leaky_relu(x, LEAKY_SLOPE))
