@@ -12,10 +12,21 @@ import importlib
 from kedro.pipeline import Pipeline
 
 # Every package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
-PIPELINE_NAMES: tuple[str, ...] = ("synthetic_data", "data_preparation", "evaluation")
+PIPELINE_NAMES: tuple[str, ...] = (
+    "synthetic_data",
+    "data_preparation",
+    "uncertainty_maps",
+    "dissimilarity_training",
+    "evaluation",
+)
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
-TRAIN_STAGES: tuple[str, ...] = ("data_preparation", "evaluation")
+TRAIN_STAGES: tuple[str, ...] = (
+    "data_preparation",
+    "uncertainty_maps",
+    "dissimilarity_training",
+    "evaluation",
+)
 
 
 def _compose(pipelines: dict[str, Pipeline], names: tuple[str, ...]) -> Pipeline:

@@ -2,6 +2,10 @@
 
 from kedro.config import OmegaConfigLoader
 
+from synboost_kedro.hooks import GitCommitHook
+
+HOOKS = (GitCommitHook(),)
+
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -33,6 +33,15 @@ def tiny_config(**overrides) -> DissimilarityTrainingConfig:
     return DissimilarityTrainingConfig(**{**settings, **overrides})
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Two threads spin against each other on this shared 2-core machine; one is faster here."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def tiny_sets(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
     root = tmp_path_factory.mktemp("sets")

@@ -18,6 +18,7 @@ from kedro.io.core import AbstractDataset, DatasetError
 from torch import nn
 
 from synboost_kedro.models.build_config import build_config_of
+from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
 from synboost_kedro.utils import atomic_path
@@ -25,7 +26,14 @@ from synboost_kedro.utils import atomic_path
 MODEL_FACTORIES: dict[str, Callable[..., nn.Module]] = {
     "segmentation": create_segmentation_model,
     "synthesis": create_synthesis_model,
+    "dissimilarity": create_dissimilarity_model,
 }
+
+
+class NotAModelFileError(DatasetError):
+    """The file exists but does not hold a ``{"config", "state_dict"}`` model file."""
+
+
 _CONTENT = (
     'a plain {"config": {"kind", "architecture", "options"}, "state_dict": {name: tensor}} dict'
 )
@@ -46,8 +54,9 @@ def read_model_file(path: str | os.PathLike, kind: str | None = None) -> nn.Modu
         kind: ``"segmentation"`` or ``"synthesis"`` to insist on; ``None`` accepts either.
 
     Raises:
-        DatasetError: the file is missing, is not a model file of this project, holds a
-            different kind of network, or its tensors do not fit the architecture.
+        NotAModelFileError: the file cannot be read safely or is not a config + state dict.
+        DatasetError: the file is missing, holds a different kind of network, or its tensors do
+            not fit the architecture.
     """
     path = Path(path)
     if not path.is_file():
@@ -55,7 +64,7 @@ def read_model_file(path: str | os.PathLike, kind: str | None = None) -> nn.Modu
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
-        raise DatasetError(
+        raise NotAModelFileError(
             f"'{path}' cannot be read safely (weights_only=True); it must hold {_CONTENT}: {error}"
         ) from None
     config, state_dict = _validated(payload, path)
@@ -88,16 +97,16 @@ def _validated(payload: Any, path: Path) -> tuple[dict[str, Any], dict[str, torc
         ):
             problem = "'state_dict' is not a mapping of names to tensors"
     if problem:
-        raise DatasetError(f"'{path}' must hold {_CONTENT}, but {problem}")
+        raise NotAModelFileError(f"'{path}' must hold {_CONTENT}, but {problem}")
     return payload["config"], payload["state_dict"]
 
 
 class TorchModelDataset(AbstractDataset[nn.Module, nn.Module]):
-    """A segmentation or synthesis network stored as build config + state dict.
+    """A segmentation, synthesis or dissimilarity network stored as build config + state dict.
 
-    ``save`` needs a network made by ``create_segmentation_model`` / ``create_synthesis_model``
-    (it records how it was built); ``load`` rebuilds it through the registry, loads the tensors
-    strictly and returns it in eval mode.
+    ``save`` needs a network made by ``create_segmentation_model``, ``create_synthesis_model``
+    or ``create_dissimilarity_model`` (it records how it was built); ``load`` rebuilds it
+    through the registry, loads the tensors strictly and returns it in eval mode.
 
     Example catalog entry::
 
@@ -108,7 +117,8 @@ class TorchModelDataset(AbstractDataset[nn.Module, nn.Module]):
 
     Args:
         filepath: Local file to read and write.
-        kind: ``"segmentation"`` or ``"synthesis"``; loading a file of the other kind fails.
+        kind: ``"segmentation"``, ``"synthesis"`` or ``"dissimilarity"``; loading a file of
+            another kind fails.
         metadata: Free-form metadata, ignored by the dataset.
     """
 

@@ -1,0 +1,5 @@
+"""Pipeline ``dissimilarity_training``: train the SynBoost dissimilarity network (spec §4)."""
+
+from synboost_kedro.pipelines.dissimilarity_training.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

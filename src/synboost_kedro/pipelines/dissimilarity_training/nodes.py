@@ -1,0 +1,110 @@
+"""Nodes of ``dissimilarity_training``: class weights from the masks, training, metric histories."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from synboost_kedro.models.dissimilarity import DissimilarityNet
+from synboost_kedro.training.class_weights import (
+    CLASS_NAMES,
+    count_label_pixels,
+    enet_class_weights,
+)
+from synboost_kedro.training.dissimilarity import (
+    DissimilarityTrainingConfig,
+    train_dissimilarity,
+)
+from synboost_kedro.training.dissimilarity_data import (
+    DissimilarityDataset,
+    FrameLoader,
+    training_masks,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Per-epoch entries of the training history that become MLflow metric histories.
+EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_rate")
+
+
+def compute_class_weights(
+    train_frames: Mapping[str, FrameLoader], params: dict[str, Any]
+) -> dict[str, float]:
+    """ENet class weights ``1 / ln(c + f)`` from every training mask at the training size.
+
+    Returns:
+        ``{"normal": w0, "anomaly": w1}``.
+    """
+    config = DissimilarityTrainingConfig.from_dict(params)
+    masks = training_masks(train_frames, config.image_height, config.image_width)
+    counts = count_label_pixels(masks)
+    weights = enet_class_weights(counts, config.class_weight_offset)
+    logger.info(
+        "Anomaly pixels: %.2f%% of %d labelled training pixels; class weights %s",
+        100 * counts[1] / counts.sum(),
+        counts.sum(),
+        np.round(weights, 4).tolist(),
+    )
+    return dict(zip(CLASS_NAMES, weights.tolist(), strict=True))
+
+
+def train_dissimilarity_model(
+    *,
+    train_frames: Mapping[str, FrameLoader],
+    train_maps: Mapping[str, FrameLoader],
+    val_frames: Mapping[str, FrameLoader],
+    val_maps: Mapping[str, FrameLoader],
+    class_weights: dict[str, float],
+    params: dict[str, Any],
+) -> tuple[DissimilarityNet, DissimilarityNet, dict[str, Any]]:
+    """Train on the training split and keep the epoch best on the held-out validation split.
+
+    Returns:
+        The best network twice (the project's model file and the MLflow model) and the training
+        summary ``{"history": [per-epoch dict], "best_epoch": int}``.
+    """
+    config = DissimilarityTrainingConfig.from_dict(params)
+    datasets = {
+        name: DissimilarityDataset(
+            frames,
+            maps,
+            config.image_height,
+            config.image_width,
+            name,
+            semantic_source=config.semantic_source,
+            num_semantic_classes=config.network_config().num_semantic_classes,
+        )
+        for name, frames, maps in (
+            ("dissimilarity_train", train_frames, train_maps),
+            ("dissimilarity_val", val_frames, val_maps),
+        )
+    }
+    weights = np.array([class_weights[name] for name in CLASS_NAMES])
+    result = train_dissimilarity(
+        config, datasets["dissimilarity_train"], datasets["dissimilarity_val"], weights
+    )
+    summary = {"history": result.history, "best_epoch": result.best_epoch}
+    return result.model, result.model, summary
+
+
+def metric_histories(
+    summary: dict[str, Any], class_weights: dict[str, float]
+) -> dict[str, list[dict[str, float]]]:
+    """The training summary in ``MlflowMetricsHistoryDataset`` form (step = 1-based epoch)."""
+    history = summary["history"]
+    best = next(record for record in history if record["epoch"] == summary["best_epoch"])
+    metrics = {
+        name: [{"value": record[name], "step": record["epoch"]} for record in history]
+        for name in EPOCH_METRICS
+    }
+    metrics["best_epoch"] = [{"value": best["epoch"], "step": 0}]
+    metrics["best_val_average_precision"] = [
+        {"value": best["val_average_precision"], "step": best["epoch"]}
+    ]
+    metrics["best_val_loss"] = [{"value": best["val_loss"], "step": best["epoch"]}]
+    for name, weight in class_weights.items():
+        metrics[f"class_weight_{name}"] = [{"value": weight, "step": 0}]
+    return metrics

@@ -1,0 +1,49 @@
+"""Pipeline ``dissimilarity_training``."""
+
+from kedro.pipeline import Node, Pipeline
+
+from synboost_kedro.pipelines.dissimilarity_training.nodes import (
+    compute_class_weights,
+    metric_histories,
+    train_dissimilarity_model,
+)
+from synboost_kedro.pipelines.sets import TRAINING_SETS
+
+TRAIN_SET, VAL_SET = TRAINING_SETS
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                func=compute_class_weights,
+                inputs=[f"{TRAIN_SET}.swapped_frames", "params:dissimilarity_training"],
+                outputs="dissimilarity_class_weights",
+                name="compute_dissimilarity_class_weights_node",
+            ),
+            Node(
+                func=train_dissimilarity_model,
+                inputs={
+                    "train_frames": f"{TRAIN_SET}.swapped_frames",
+                    "train_maps": f"{TRAIN_SET}.maps",
+                    "val_frames": f"{VAL_SET}.swapped_frames",
+                    "val_maps": f"{VAL_SET}.maps",
+                    "class_weights": "dissimilarity_class_weights",
+                    "params": "params:dissimilarity_training",
+                },
+                outputs=[
+                    "dissimilarity_model",
+                    "dissimilarity_mlflow_model",
+                    "dissimilarity_training_summary",
+                ],
+                name="train_dissimilarity_model_node",
+            ),
+            Node(
+                func=metric_histories,
+                inputs=["dissimilarity_training_summary", "dissimilarity_class_weights"],
+                outputs="dissimilarity_training_metrics",
+                name="log_dissimilarity_training_metrics_node",
+            ),
+        ],
+        tags="dissimilarity_training",
+    )
