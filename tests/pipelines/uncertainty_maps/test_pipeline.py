@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synboost_kedro.datasets import ProcessedDataset
@@ -15,8 +16,9 @@ from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
 from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
+from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer
 from tests.conftest import make_frame
-from tests.uncertainty.conftest import tiny_networks
+from tests.uncertainty.conftest import processed_frame, tiny_networks
 
 TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], EVALUATION_SETS[0]
 MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
@@ -155,3 +157,23 @@ def test_training_and_evaluation_sets_synthesise_from_different_label_maps(
     frame_id = FRAME_IDS[0]
     assert np.array_equal(training[frame_id]().entropy, evaluation[frame_id]().entropy)
     assert not np.array_equal(training[frame_id]().synthesis, evaluation[frame_id]().synthesis)
+
+
+def test_a_crash_keeps_finished_frames_whole_and_the_rerun_completes_the_rest(
+    tmp_path, perceptual_network
+):
+    segmentation, synthesis = tiny_networks()
+    models = MapModels(segmentation, synthesis, perceptual_network)
+    settings = MapConfig.from_params({**PARAMS, "batch_size": 1, "num_workers": 0}, "prediction")
+    frames = {frame_id: partial(processed_frame, frame_id) for frame_id in FRAME_IDS}
+    broken = {**frames, FRAME_IDS[1]: partial(processed_frame, FRAME_IDS[1], 0, 0)}
+    maps = ProcessedDataset(str(tmp_path), MAP_FIELDS)
+
+    # Kedro wraps errors raised while saving; the message still names the frame.
+    with pytest.raises(DatasetError, match=f"{FRAME_IDS[1]}'.*image is empty"):
+        maps.save(MapProducer(broken, models, settings))
+    assert maps.stored_frame_ids() == {FRAME_IDS[0]}
+    assert not [path for path in tmp_path.rglob("*") if ".tmp" in path.name]
+    maps.save(MapProducer(frames, models, settings))
+
+    assert maps.stored_frame_ids() == set(FRAME_IDS)
