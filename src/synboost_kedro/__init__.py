@@ -1,3 +1,23 @@
 """SynBoost pixel-wise road-anomaly detection as a Kedro project."""
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+# Exported lazily, so ``import synboost_kedro`` (e.g. by the Kedro CLI) does not import torch.
+_LAZY_EXPORTS = {
+    "AnomalyAnalysis": "synboost_kedro.detector",
+    "AnomalyDetector": "synboost_kedro.detector",
+    "DetectorSettings": "synboost_kedro.detector",
+}
+
+__all__ = ["AnomalyAnalysis", "AnomalyDetector", "DetectorSettings", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY_EXPORTS:
+        raise AttributeError(f"module 'synboost_kedro' has no attribute '{name}'")
+    return getattr(importlib.import_module(_LAZY_EXPORTS[name]), name)

@@ -9,10 +9,10 @@ import numpy as np
 from kedro.io.core import DatasetError
 from PIL import Image, UnidentifiedImageError
 
+from synboost_kedro.images import rgb_array
 from synboost_kedro.utils import atomic_path
 
-# Pillow modes accepted for each kind of file, and how their pixels are turned into arrays.
-_COLOUR_MODES = {"RGB", "RGBA", "L", "P", "I;16", "I", "CMYK", "YCbCr"}
+# Pillow modes accepted for label and id maps.
 _INTEGER_MAP_MODES = {"L", "P", "I", "I;16", "I;16B", "I;16L"}
 
 
@@ -22,13 +22,10 @@ def read_rgb(path: str | os.PathLike) -> np.ndarray:
     Grey, palette and alpha images are converted; 16-bit grey is scaled to 8 bits.
     """
     with _open(path) as image:
-        if image.mode not in _COLOUR_MODES:
-            raise DatasetError(f"'{path}': unsupported image mode '{image.mode}' for an RGB image")
-        if image.mode.startswith("I"):
-            grey = np.asarray(image, dtype=np.float64)
-            scale = 255.0 / max(float(grey.max()), 1.0) if grey.max() > 255 else 1.0
-            return np.repeat((grey * scale).astype(np.uint8)[..., None], 3, axis=2)
-        return np.asarray(image.convert("RGB"), dtype=np.uint8)
+        try:
+            return rgb_array(image)
+        except ValueError as error:
+            raise DatasetError(f"'{path}': {error}") from None
 
 
 def read_integer_map(path: str | os.PathLike, dtype: type = np.uint8) -> np.ndarray:

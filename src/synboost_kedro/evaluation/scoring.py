@@ -67,6 +67,28 @@ def resize_scores(scores: torch.Tensor, height: int, width: int) -> np.ndarray:
     return scores.float().cpu().numpy()
 
 
+def dissimilarity_probabilities(
+    model: nn.Module, samples: Sequence[Mapping[str, torch.Tensor]], device: torch.device
+) -> torch.Tensor:
+    """Anomaly probabilities ``[B, h, w]`` (on the CPU) of a batch of :func:`prepare_sample`
+    samples, from a dissimilarity network in eval mode on ``device``."""
+    batch = {
+        name: torch.stack([sample[name] for sample in samples]).to(device)
+        for name in samples[0]
+        if name != "label"
+    }
+    with torch.inference_mode():
+        logits = model(
+            batch["image"],
+            batch["synthesis"],
+            batch["semantic"],
+            entropy=batch["entropy"],
+            mae=batch["mae"],
+            distance=batch["distance"],
+        )
+        return anomaly_probability(logits).cpu()
+
+
 class SetScorer:
     """A :class:`~synboost_kedro.datasets.scores.ScoreProducer` over one set's frames.
 
@@ -119,21 +141,7 @@ class SetScorer:
             )
             for frame, maps in pairs
         ]
-        batch = {
-            name: torch.stack([sample[name] for sample in samples]).to(self._device)
-            for name in samples[0]
-            if name != "label"
-        }
-        with torch.inference_mode():
-            logits = self._model(
-                batch["image"],
-                batch["synthesis"],
-                batch["semantic"],
-                entropy=batch["entropy"],
-                mae=batch["mae"],
-                distance=batch["distance"],
-            )
-            return anomaly_probability(logits).cpu()
+        return dissimilarity_probabilities(self._model, samples, self._device)
 
     @staticmethod
     def _frame_scores(

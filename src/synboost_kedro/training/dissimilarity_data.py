@@ -51,6 +51,7 @@ def prepare_sample(
     *,
     semantic_source: SemanticSource = "swapped_labels",
     num_semantic_classes: int = 19,
+    label_required: bool = True,
 ) -> Sample:
     """The network inputs and the label of one frame at ``height`` × ``width``.
 
@@ -62,6 +63,8 @@ def prepare_sample(
         width: Training width.
         semantic_source: Which semantic map feeds the network.
         num_semantic_classes: Channels of the one-hot semantic map.
+        label_required: ``False`` accepts an unlabelled frame (inference); the sample then
+            has no ``label``.
 
     Raises:
         ValueError: a field is missing, or the label holds values other than 0, 1 and 255.
@@ -76,6 +79,8 @@ def prepare_sample(
         "mae": maps.perceptual,
         "distance": maps.distance,
     }
+    if not label_required and frame.label is None:
+        del fields["label"]
     missing = sorted(name for name, array in fields.items() if array is None)
     if missing:
         raise ValueError(f"Frame '{frame.frame_id}' lacks {missing} for dissimilarity training")
@@ -87,7 +92,8 @@ def prepare_sample(
     sample["semantic"] = semantic_one_hot(resized["semantic"].long(), num_semantic_classes)[0]
     for name in ("entropy", "mae", "distance"):
         sample[name] = resized[name].float() / 255
-    sample["label"] = resized["label"][0].long()
+    if "label" in resized:
+        sample["label"] = resized["label"][0].long()
     return sample
 
 

@@ -1,0 +1,63 @@
+"""Turning whatever a user calls an image into ``[H, W, 3]`` uint8 RGB (Kedro-free).
+
+Grey, palette and alpha images are converted; integer data above 8 bits (16-bit PNGs, ``I``
+mode) is scaled by its own maximum, as the datasets read such files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+#: Pillow modes accepted as colour images; ``I*`` modes are high-bit-depth grey.
+COLOUR_MODES = frozenset(
+    {"RGB", "RGBA", "RGBX", "L", "LA", "P", "PA", "1", "I", "I;16", "I;16B", "I;16L", "CMYK"}
+    | {"YCbCr"}
+)
+
+
+def rgb_array(image: np.ndarray | Image.Image) -> np.ndarray:
+    """``image`` as a new or shared ``[H, W, 3]`` uint8 RGB array.
+
+    Args:
+        image: A PIL image of a mode in :data:`COLOUR_MODES`, or an integer array ``[H, W]``
+            (grey), ``[H, W, 1]``, ``[H, W, 3]`` (RGB) or ``[H, W, 4]`` (RGBA, alpha dropped).
+
+    Raises:
+        ValueError: unsupported mode, shape or dtype, negative values, or an empty image.
+    """
+    if isinstance(image, Image.Image):
+        if image.mode not in COLOUR_MODES:
+            raise ValueError(f"unsupported image mode '{image.mode}' for an RGB image")
+        high_bit_depth = image.mode.startswith("I")
+        array = np.asarray(image if high_bit_depth else image.convert("RGB"))
+    elif isinstance(image, np.ndarray):
+        array = image
+    else:
+        raise ValueError(f"expected a numpy array or a PIL image, got {type(image).__name__}")
+    return _rgb_from_array(array)
+
+
+def _rgb_from_array(array: np.ndarray) -> np.ndarray:
+    if array.ndim == 3 and array.shape[2] in (1, 3, 4):
+        array = array[..., :3]
+    elif array.ndim != 2:
+        raise ValueError(
+            f"expected an [H, W] grey or [H, W, 3|4] colour image, got shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"the image is empty (shape {array.shape})")
+    if not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(
+            f"expected integer pixel values (uint8, or 16-bit grey), got {array.dtype}; "
+            "convert float images with (x * 255).astype(np.uint8)"
+        )
+    if array.dtype != np.uint8:
+        low, high = int(array.min()), int(array.max())
+        if low < 0:
+            raise ValueError(f"pixel values must not be negative, found {low}")
+        scale = 255.0 / high if high > 255 else 1.0
+        array = (array * scale).astype(np.uint8)
+    if array.ndim == 2 or array.shape[2] == 1:
+        array = np.repeat(array.reshape(*array.shape[:2], 1), 3, axis=2)
+    return array

@@ -1,0 +1,249 @@
+"""AnomalyDetector on tiny networks: sizes, batching, seeding, every map, bad input, persistence."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from synboost_kedro.detector import AnomalyAnalysis, AnomalyDetector, DetectorSettings
+from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.models.perceptual import PerceptualDifference
+from tests.uncertainty.conftest import tiny_networks
+
+TINY_SETTINGS = DetectorSettings(
+    segmentation_size=(32, 64),
+    synthesis_size=(16, 32),
+    dissimilarity_size=(16, 32),
+    batch_size=2,
+)
+
+
+def tiny_detector(settings: DetectorSettings = TINY_SETTINGS) -> AnomalyDetector:
+    """A CPU detector of tiny seeded networks (the dissimilarity network has its full VGG16)."""
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    dissimilarity = create_dissimilarity_model("vgg16")
+    return AnomalyDetector(
+        segmentation,
+        synthesis,
+        dissimilarity,
+        perceptual=_PERCEPTUAL,
+        settings=settings,
+        device="cpu",
+    )
+
+
+_PERCEPTUAL = PerceptualDifference(seed=0)
+
+
+@pytest.fixture(scope="module")
+def detector() -> AnomalyDetector:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield tiny_detector()
+    torch.set_num_threads(threads)
+
+
+def street_image(height: int = 40, width: int = 72, seed: int = 0) -> np.ndarray:
+    """Sky over road with a bright block: a cheap stand-in for a driving scene."""
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 40, size=(height, width, 3), dtype=np.uint8)
+    image[: height // 2] += np.array([90, 120, 180], np.uint8)
+    image[height // 2 :] += np.array([70, 70, 70], np.uint8)
+    image[-height // 4 :, width // 3 : width // 2] = (250, 40, 30)
+    return image
+
+
+@pytest.mark.parametrize("size", [(40, 72), (33, 17), (64, 128)])
+def test_call_returns_float_scores_at_image_size(detector, size):
+    scores = detector(street_image(*size))
+
+    assert scores.shape == size
+    assert scores.dtype == np.float32
+    assert np.isfinite(scores).all()
+    assert 0 <= scores.min() and scores.max() <= 1
+
+
+def test_batch_equals_single_calls_in_order(detector):
+    images = [street_image(seed=seed) for seed in range(3)] + [street_image(30, 50, seed=9)]
+
+    batched = detector.predict([*images, images[0]])
+
+    assert len(batched) == 5
+    for image, scores in zip(images, batched, strict=False):
+        np.testing.assert_allclose(scores, detector(image), atol=1e-5)
+    np.testing.assert_array_equal(batched[4], batched[0])
+    assert not np.allclose(batched[0], batched[1])
+
+
+def test_analysis_holds_every_map_at_image_size(detector):
+    image = street_image(50, 90)
+
+    analysis = detector.analyse(image)
+
+    assert isinstance(analysis, AnomalyAnalysis)
+    for name in ("anomaly", "dissimilarity", "entropy", "distance", "perceptual"):
+        values = getattr(analysis, name)
+        assert values.shape == (50, 90) and values.dtype == np.float32, name
+        assert 0 <= values.min() and values.max() <= 1, name
+    assert analysis.semantic.shape == (50, 90) and analysis.semantic.dtype == np.uint8
+    assert analysis.synthesis.shape == (50, 90, 3) and analysis.synthesis.dtype == np.uint8
+    np.testing.assert_allclose(analysis.anomaly, detector(image), atol=1e-6)
+    # The original returned the entropy image as the distance map (spec §7 item 11).
+    assert not np.allclose(analysis.distance, analysis.entropy)
+
+
+def test_labels_resized_nearest_and_scores_bilinear(detector):
+    analysis = detector.analyse(street_image(50, 90))
+    small = next(iter(detector._run_in_memory([street_image(50, 90)])))
+
+    # NEAREST never invents a train id the network did not predict (bicubic did, §7 item 12).
+    assert set(np.unique(analysis.semantic)) <= set(np.unique(small.maps.semantic))
+    # Bilinear scores stay within the range of the network-resolution scores.
+    assert analysis.anomaly.min() >= small.anomaly.min() - 1e-6
+    assert analysis.anomaly.max() <= small.anomaly.max() + 1e-6
+
+
+def test_fusion_weights_follow_settings(detector):
+    image = street_image()
+    weights = {"dissimilarity": 0.5, "distance": 0.5}
+    other = tiny_detector(dataclasses.replace(TINY_SETTINGS, fusion_weights=weights))
+
+    analysis = other.analyse(image)
+    small = next(iter(other._run_in_memory([image])))
+
+    expected = 0.5 * small.scores["dissimilarity"] + 0.5 * small.scores["distance"]
+    np.testing.assert_allclose(small.anomaly, expected, atol=1e-6)
+    assert not np.allclose(analysis.anomaly, detector(image))
+
+
+def test_seeded_style_is_reproducible_and_batch_independent():
+    seeded = tiny_detector(dataclasses.replace(TINY_SETTINGS, seed=5))
+    images = [street_image(seed=seed) for seed in range(3)]
+
+    first = seeded.analyse(images[1]).synthesis
+    again = seeded.analyse(images[1]).synthesis
+    in_batch = seeded.predict(images)[1]
+    reseeded = tiny_detector(dataclasses.replace(TINY_SETTINGS, seed=6)).analyse(images[1])
+
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(in_batch, seeded(images[1]), atol=1e-5)
+    assert not np.array_equal(first, reseeded.synthesis)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        pytest.param(lambda rgb: rgb.mean(axis=2).astype(np.uint8), id="grey"),
+        pytest.param(lambda rgb: rgb.mean(axis=2).astype(np.uint16) * 257, id="grey16"),
+        pytest.param(lambda rgb: np.dstack([rgb, np.full(rgb.shape[:2], 7, np.uint8)]), id="rgba"),
+        pytest.param(lambda rgb: Image.fromarray(rgb).convert("P"), id="pil-palette"),
+        pytest.param(Image.fromarray, id="pil-rgb"),
+    ],
+)
+def test_accepts_grey_alpha_16bit_and_pil_images(detector, convert):
+    scores = detector(convert(street_image(36, 60)))
+
+    assert scores.shape == (36, 60) and np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        (np.zeros((8, 8, 3), np.float32), "integer pixel values"),
+        (np.zeros((8,), np.uint8), "shape"),
+        (np.zeros((0, 8, 3), np.uint8), "empty"),
+        (np.zeros((8, 8, 2), np.uint8), "shape"),
+        (Image.new("F", (8, 8)), "unsupported image mode 'F'"),
+        ("street.png", "numpy array or a PIL image"),
+    ],
+)
+def test_bad_images_fail_naming_the_problem(detector, image, message):
+    with pytest.raises(ValueError, match=message):
+        detector(image)
+
+
+def test_images_over_the_pixel_limit_are_refused_naming_the_limit():
+    small_limit = tiny_detector(dataclasses.replace(TINY_SETTINGS, max_pixels=1000))
+
+    with pytest.raises(ValueError, match=r"72x40 = 2880 pixels.*max_pixels = 1000"):
+        small_limit(street_image(40, 72))
+    assert small_limit(street_image(20, 40)).shape == (20, 40)
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError, match="multiples of 8"):
+        DetectorSettings(dissimilarity_size=(20, 32))
+    with pytest.raises(ValueError, match="fusion_weights"):
+        DetectorSettings(fusion_weights={"dissimilarity": 0.0})
+    with pytest.raises(ValueError, match="fusion_weights"):
+        DetectorSettings(fusion_weights={"colour": 1.0})
+    with pytest.raises(ValueError, match="Unknown detector settings"):
+        DetectorSettings.from_dict({"height": 3})
+
+
+def test_save_load_round_trip(detector, tmp_path):
+    image = street_image()
+    detector.save(tmp_path / "detector")
+
+    loaded = AnomalyDetector.load(tmp_path / "detector", device="cpu")
+
+    assert loaded.settings == detector.settings
+    np.testing.assert_allclose(loaded(image), detector(image), atol=1e-6)
+
+
+def test_from_checkpoints_accepts_a_dissimilarity_net_save_file(detector, tmp_path):
+    detector.save(tmp_path / "detector")
+    dissimilarity = detector.dissimilarity
+    plain = type(dissimilarity).from_config(dissimilarity.to_config())
+    plain.load_state_dict(dissimilarity.state_dict())
+    plain.save(tmp_path / "net.pth")
+
+    rebuilt = AnomalyDetector.from_checkpoints(
+        tmp_path / "detector" / "segmentation.pt",
+        tmp_path / "detector" / "synthesis.pt",
+        tmp_path / "net.pth",
+        settings=TINY_SETTINGS,
+        device="cpu",
+    )
+
+    np.testing.assert_allclose(rebuilt(street_image()), detector(street_image()), atol=1e-6)
+
+
+def test_missing_or_wrong_files_fail_naming_them(detector, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no saved anomaly detector"):
+        AnomalyDetector.load(tmp_path)
+    detector.save(tmp_path / "detector")
+    files = tmp_path / "detector"
+    with pytest.raises(Exception, match="synthesis.pt' holds a synthesis network"):
+        AnomalyDetector.from_checkpoints(
+            files / "synthesis.pt", files / "synthesis.pt", files / "dissimilarity.pt"
+        )
+
+
+def test_from_mlflow_finds_the_detector_inside_a_model_folder(detector, tmp_path: Path):
+    # The layout of a pyfunc model logged by pipeline_ml_factory; the run-id form is exercised
+    # against a real tracking store in tests/pipelines/inference/test_serving.py.
+    detector.save(tmp_path / "model" / "artifacts" / "anomaly_detector")
+
+    loaded = AnomalyDetector.from_mlflow((tmp_path / "model").as_uri(), device="cpu")
+
+    np.testing.assert_allclose(loaded(street_image()), detector(street_image()), atol=1e-6)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="holds no saved anomaly detector"):
+        AnomalyDetector.from_mlflow((tmp_path / "empty").as_uri())
+
+
+def test_package_exports_the_detector_without_importing_torch_eagerly():
+    code = (
+        "import sys, synboost_kedro; assert 'torch' not in sys.modules; "
+        "from synboost_kedro import AnomalyDetector; assert 'torch' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
