@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -35,7 +36,7 @@ from synboost_kedro.uncertainty.frame_inputs import (
     batches_by_size,
 )
 from synboost_kedro.uncertainty.quantise import signed_to_uint8, uint8_to_unit, unit_to_uint8
-from synboost_kedro.uncertainty.softmax_maps import softmax_uncertainty
+from synboost_kedro.uncertainty.softmax_maps import SoftmaxMaps, softmax_uncertainty
 
 logger = logging.getLogger(__name__)
 
@@ -120,31 +121,9 @@ def maps_of_batch(
     """
     batch = default_collate(samples)
     frame_ids: list[str] = batch["frame_id"]
-    device = config.device
-    segmentation_image = uint8_to_unit(batch["segmentation_image"].to(device))
-    logits = models.segmentation(imagenet_normalise(segmentation_image))
-    _check_shape("segmentation logits", logits, segmentation_image.shape[-2:], frame_ids)
-    softmax = softmax_uncertainty(logits, config.normalisation, frame_ids)
-
-    label_ids, instance_ids = _synthesis_labels(batch, softmax.prediction, config)
-    synthesis_image = uint8_to_unit(batch["synthesis_image"].to(device)) * 2 - 1
-    synthesis = _synthesise(
-        models.synthesis,
-        label_ids,
-        instance_ids,
-        synthesis_image,
-        frame_ids=frame_ids,
-        config=config,
-    )
-    _check_shape("synthesis output", synthesis, config.synthesis_size, frame_ids)
-    # The perceptual difference sees the stored 8-bit synthesis, as the original reads it back.
-    synthesis = signed_to_uint8(synthesis)
-
-    perceptual_image = uint8_to_unit(batch["perceptual_image"].to(device))
-    resynthesis = _resize_nearest(uint8_to_unit(synthesis), config.perceptual_size)
-    perceptual = models.perceptual(
-        imagenet_normalise(perceptual_image), imagenet_normalise(resynthesis)
-    )
+    softmax = _segment(batch, models.segmentation, config)
+    synthesis = _resynthesise(batch, softmax.prediction, models.synthesis, config)
+    perceptual = _perceptual_difference(batch, synthesis, models.perceptual, config)
     return _frames(
         frame_ids,
         semantic=softmax.prediction.to(torch.uint8),
@@ -155,8 +134,43 @@ def maps_of_batch(
     )
 
 
+def _segment(batch: Mapping[str, Any], model: nn.Module, config: MapConfig) -> SoftmaxMaps:
+    image = uint8_to_unit(batch["segmentation_image"].to(config.device))
+    logits = model(imagenet_normalise(image))
+    _check_shape("segmentation logits", logits, image.shape[-2:], batch["frame_id"])
+    return softmax_uncertainty(logits, config.normalisation, batch["frame_id"])
+
+
+def _resynthesise(
+    batch: Mapping[str, Any],
+    prediction: torch.Tensor,
+    model: SemanticImageSynthesiser,
+    config: MapConfig,
+) -> torch.Tensor:
+    """The re-synthesised images as uint8 ``[B, 3, H, W]`` at the synthesis size."""
+    label_ids, instance_ids = _synthesis_labels(batch, prediction, config)
+    image = uint8_to_unit(batch["synthesis_image"].to(config.device)) * 2 - 1
+    synthesis = _synthesise(
+        model, label_ids, instance_ids, image, frame_ids=batch["frame_id"], config=config
+    )
+    _check_shape("synthesis output", synthesis, config.synthesis_size, batch["frame_id"])
+    # Stored as 8 bits, and the perceptual difference sees those 8 bits, as the original's did.
+    return signed_to_uint8(synthesis)
+
+
+def _perceptual_difference(
+    batch: Mapping[str, Any],
+    synthesis: torch.Tensor,
+    model: PerceptualDifference,
+    config: MapConfig,
+) -> torch.Tensor:
+    image = uint8_to_unit(batch["perceptual_image"].to(config.device))
+    resynthesis = _resize_nearest(uint8_to_unit(synthesis), config.perceptual_size)
+    return model(imagenet_normalise(image), imagenet_normalise(resynthesis))
+
+
 def _synthesis_labels(
-    batch: Mapping[str, torch.Tensor], prediction: torch.Tensor, config: MapConfig
+    batch: Mapping[str, Any], prediction: torch.Tensor, config: MapConfig
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Label and instance ids at the synthesis size, from the annotation or the prediction."""
     if config.synthesis_labels is SynthesisLabels.ANNOTATION:
