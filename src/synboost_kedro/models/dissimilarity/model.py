@@ -280,7 +280,8 @@ class DissimilarityNet(nn.Module):
         correlation = (real * synthetic).sum(dim=1, keepdim=True)
         # A one-channel map is ambiguous between layouts and would make torch.cat fall back to
         # NCHW, forcing a copy of every concatenated skip; give it the network's layout explicitly.
-        return torch.empty_like(correlation, memory_format=self._memory_format).copy_(correlation)
+        # clone() rather than empty_like().copy_(): ONNX has no symbolic for aten::copy.
+        return correlation.clone(memory_format=self._memory_format)
 
     def _decode(self, skips: list[torch.Tensor], semantic: torch.Tensor) -> torch.Tensor:
         """U-decoder from the deepest skip to full resolution, ``[B,64,H,W]``."""

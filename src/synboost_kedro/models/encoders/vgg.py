@@ -14,11 +14,13 @@ from torch import nn
 
 from synboost_kedro.models.weights import load_local_state_dict
 
-VGG_BUILDERS = {
-    "vgg16": torchvision.models.vgg16,
-    "vgg16_bn": torchvision.models.vgg16_bn,
-    "vgg19": torchvision.models.vgg19,
+#: torchvision VGG configuration letter and BatchNorm flag of each supported trunk.
+VGG_VARIANTS: dict[str, tuple[str, bool]] = {
+    "vgg16": ("D", False),
+    "vgg16_bn": ("D", True),
+    "vgg19": ("E", False),
 }
+FEATURES_PREFIX = "features."
 
 #: ``features`` index ranges of the four dissimilarity stages (relu1_2, relu2_2, relu3_3, relu4_3).
 VGG16_STAGE_SLICES: dict[str, tuple[tuple[int, int], ...]] = {
@@ -39,35 +41,53 @@ def imagenet_weights_instructions(architecture: str) -> str:
 
 
 def build_vgg_features(architecture: str, weights_path: str | os.PathLike | None) -> nn.Sequential:
-    """Build the convolutional ``features`` of a torchvision VGG.
+    """Build the convolutional ``features`` of a torchvision VGG (without its 100M-parameter head).
 
     Args:
         architecture: ``"vgg16"``, ``"vgg16_bn"`` or ``"vgg19"``.
-        weights_path: Local torchvision-format state dict of the full VGG (ImageNet weights), or
-            ``None`` for torchvision's random initialisation.
+        weights_path: Local torchvision-format state dict of the full VGG (ImageNet weights; its
+            ``classifier.*`` entries are ignored), or ``None`` for torchvision's random
+            initialisation.
 
     Raises:
         ValueError: unknown ``architecture``, or the file does not fit the architecture.
         MissingWeightsError: ``weights_path`` is given but does not exist.
     """
-    if architecture not in VGG_BUILDERS:
+    if architecture not in VGG_VARIANTS:
         raise ValueError(
-            f"Unknown VGG architecture '{architecture}'; choose one of {list(VGG_BUILDERS)}"
+            f"Unknown VGG architecture '{architecture}'; choose one of {list(VGG_VARIANTS)}"
         )
-    vgg = VGG_BUILDERS[architecture](weights=None)
-    if weights_path is not None:
-        state = load_local_state_dict(
-            weights_path,
-            f"ImageNet {architecture}",
-            imagenet_weights_instructions(architecture),
-        )
-        try:
-            vgg.load_state_dict(state, strict=True)
-        except RuntimeError as error:
-            raise ValueError(
-                f"'{weights_path}' is not a torchvision {architecture} state dict: {error}"
-            ) from error
-    return vgg.features
+    config, batch_norm = VGG_VARIANTS[architecture]
+    features = torchvision.models.vgg.make_layers(torchvision.models.vgg.cfgs[config], batch_norm)
+    if weights_path is None:
+        _initialise_like_torchvision(features)
+        return features
+    state = load_local_state_dict(
+        weights_path, f"ImageNet {architecture}", imagenet_weights_instructions(architecture)
+    )
+    feature_state = {
+        key.removeprefix(FEATURES_PREFIX): value
+        for key, value in state.items()
+        if key.startswith(FEATURES_PREFIX)
+    }
+    try:
+        features.load_state_dict(feature_state, strict=True)
+    except RuntimeError as error:
+        raise ValueError(
+            f"'{weights_path}' is not a torchvision {architecture} state dict: {error}"
+        ) from error
+    return features
+
+
+def _initialise_like_torchvision(features: nn.Sequential) -> None:
+    # torchvision's VGG.__init__ initialisation, so training from scratch starts the same way.
+    for module in features.modules():
+        if isinstance(module, nn.Conv2d):
+            nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+            nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.BatchNorm2d):
+            nn.init.ones_(module.weight)
+            nn.init.zeros_(module.bias)
 
 
 class VggEncoder(nn.Module):

@@ -1,0 +1,68 @@
+"""Tiny inputs and the original state-dict manifests for the dissimilarity tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from synboost_kedro.models.dissimilarity import semantic_one_hot
+
+MANIFEST_NAMES = {
+    "ours": "dissim_state_dict_manifest.tsv",
+    "baseline": "dissim_state_dict_manifest_baseline.tsv",
+}
+
+
+def find_reference_dir() -> Path | None:
+    """``shared/reference`` beside the checkout (or inside it), searched upwards from here."""
+    for parent in Path(__file__).resolve().parents:
+        for candidate in (parent / "shared" / "reference", parent.parent / "shared" / "reference"):
+            if (candidate / MANIFEST_NAMES["ours"]).is_file():
+                return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    found = find_reference_dir()
+    if found is None:
+        pytest.skip("shared/reference with the state-dict manifests is not beside this checkout")
+    return found
+
+
+def read_manifest(path: Path) -> tuple[list[tuple[str, tuple[int, ...]]], int]:
+    """(key, shape) rows in file order and the declared total parameter count."""
+    rows, total = [], None
+    for line in path.read_text().splitlines()[1:]:
+        key, shape = line.split("\t")
+        if key == "# total_parameters":
+            total = int(shape)
+            continue
+        dims = shape.strip("[]").split(",")
+        rows.append((key, tuple(int(dim) for dim in dims if dim.strip())))
+    assert total is not None, f"{path} has no total_parameters line"
+    return rows, total
+
+
+def make_inputs(batch: int = 1, height: int = 32, width: int = 64, seed: int = 0):
+    """Random network inputs: images, semantic one-hot (with void pixels) and the three priors."""
+    generator = torch.Generator().manual_seed(seed)
+    train_ids = torch.randint(0, 19, (batch, height, width), generator=generator)
+    train_ids[:, :2] = 255
+    priors = torch.rand(3, batch, 1, height, width, generator=generator)
+    return {
+        "image": torch.randn(batch, 3, height, width, generator=generator),
+        "synthesis": torch.randn(batch, 3, height, width, generator=generator),
+        "semantic": semantic_one_hot(train_ids),
+        "entropy": priors[0],
+        "mae": priors[1],
+        "distance": priors[2],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _single_thread() -> None:
+    # The CI machine is shared; one thread keeps these tiny tests predictable.
+    torch.set_num_threads(1)
