@@ -48,7 +48,8 @@ class DissimilarityNet(nn.Module):
     Args:
         config: Architecture options; ``DissimilarityConfig.preset("ours")`` by default.
         vgg_weights_path: Optional local torchvision-format ImageNet state dict of the VGG trunk
-            (vgg16 / vgg16_bn) used to initialise the image encoder before training.
+            used to initialise the image encoder before training: ``config.architecture``'s, or
+            vgg16_bn's whenever SPADE is in the encoder.
     """
 
     def __init__(
@@ -168,8 +169,8 @@ class DissimilarityNet(nn.Module):
     def optimize_for_cpu(self) -> DissimilarityNet:
         """Switch to the fastest correct CPU layout (channels_last, oneDNN convolutions).
 
-        Outputs stay numerically equivalent (float32, relative differences ~1e-6); see
-        ``benchmarks/dissimilarity.py`` for the measurements behind this choice.
+        Outputs stay equivalent in float32 (max difference ~1e-5 of the largest logit at
+        256×512); ``benchmarks/dissimilarity.py`` holds the measurements behind this choice.
         """
         self._memory_format = torch.channels_last
         return self.to(memory_format=torch.channels_last)
