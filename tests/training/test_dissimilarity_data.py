@@ -61,6 +61,19 @@ def test_prediction_source_reads_the_semantic_map_of_the_maps():
     assert torch.all(sample["semantic"][7] == 1)
 
 
+def test_inference_samples_need_no_label():
+    frame, maps = make_pair("f", 16, 32, seed=1)
+    unlabelled = type(frame)(frame.frame_id, image=frame.image)
+
+    sample = prepare_sample(
+        unlabelled, maps, 16, 32, semantic_source="prediction", label_required=False
+    )
+
+    assert "label" not in sample
+    with pytest.raises(ValueError, match=r"lacks \['label'\]"):
+        prepare_sample(unlabelled, maps, 16, 32, semantic_source="prediction")
+
+
 def test_flip_is_shared_by_every_input(tmp_path: Path):
     frames, maps = write_processed_set(tmp_path, "set", 2, height=16, width=32)
     dataset = DissimilarityDataset(frames.load(), maps.load(), 16, 32, "set")

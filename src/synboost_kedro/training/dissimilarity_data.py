@@ -67,7 +67,7 @@ def prepare_sample(
             has no ``label``.
 
     Raises:
-        ValueError: a field is missing, or the label holds values other than 0, 1 and 255.
+        ValueError: a field is missing.
     """
     semantic_frame = frame if semantic_source == "swapped_labels" else maps
     fields = {

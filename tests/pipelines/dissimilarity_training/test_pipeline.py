@@ -28,7 +28,7 @@ TINY_TRAINING = {
 EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_rate")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _one_thread():
     """Two threads spin against each other on this shared 2-core machine; one is faster here."""
     threads = torch.get_num_threads()
