@@ -10,6 +10,14 @@ from __future__ import annotations
 import importlib
 
 from kedro.pipeline import Pipeline
+from kedro_mlflow.pipeline import pipeline_ml_factory
+
+from synboost_kedro.detector import MLFLOW_MODEL_NAME
+from synboost_kedro.pipelines.inference import (
+    SERVED_INPUT,
+    create_assembly_pipeline,
+    create_serving_pipeline,
+)
 
 # Every package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
 PIPELINE_NAMES: tuple[str, ...] = (
@@ -18,6 +26,7 @@ PIPELINE_NAMES: tuple[str, ...] = (
     "uncertainty_maps",
     "dissimilarity_training",
     "evaluation",
+    "inference",
 )
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
@@ -33,6 +42,18 @@ def _compose(pipelines: dict[str, Pipeline], names: tuple[str, ...]) -> Pipeline
     return sum((pipelines[name] for name in names), start=Pipeline([]))
 
 
+def _with_served_model(training: Pipeline) -> Pipeline:
+    """``training`` plus the detector assembly; the run logs the serving pipeline as an MLflow
+    model named ``anomaly_detector`` (``mlflow models serve`` answers with anomaly maps)."""
+    return pipeline_ml_factory(
+        training=training + create_assembly_pipeline(),
+        inference=create_serving_pipeline(),
+        input_name=SERVED_INPUT,
+        # Images of any size are served, so no fixed-shape signature is inferred.
+        log_model_kwargs={"name": MLFLOW_MODEL_NAME, "signature": None},
+    )
+
+
 def register_pipelines() -> dict[str, Pipeline]:
     """Register the project's pipelines.
 
@@ -45,4 +66,6 @@ def register_pipelines() -> dict[str, Pipeline]:
     }
     pipelines["train"] = _compose(pipelines, TRAIN_STAGES)
     pipelines["__default__"] = _compose(pipelines, PIPELINE_NAMES)
+    # Registered and run alone: inside another pipeline kedro-mlflow drops the model logging.
+    pipelines["training_with_served_model"] = _with_served_model(pipelines["train"])
     return pipelines

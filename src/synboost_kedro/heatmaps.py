@@ -1,0 +1,44 @@
+"""Colour renderings of anomaly scores: a heat map, and the heat map blended over the image."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+#: Matplotlib colour map of the heat maps (dark = normal, bright = anomalous).
+COLOUR_MAP = "inferno"
+
+
+@functools.cache
+def _lookup_table() -> np.ndarray:
+    import matplotlib
+
+    colours = matplotlib.colormaps[COLOUR_MAP](np.linspace(0, 1, 256))[:, :3]
+    return (colours * 255).round().astype(np.uint8)
+
+
+def heat_map(scores: np.ndarray) -> np.ndarray:
+    """``[H, W]`` scores in ``[0, 1]`` (clipped) as an ``[H, W, 3]`` uint8 RGB heat map."""
+    levels = (np.clip(scores, 0, 1) * 255).round().astype(np.uint8)
+    return _lookup_table()[levels]
+
+
+def overlay(image: np.ndarray, scores: np.ndarray, alpha: float = 0.6) -> np.ndarray:
+    """The heat map of ``scores`` over ``image``, opaque in proportion to the score.
+
+    Args:
+        image: ``[H, W, 3]`` uint8 RGB.
+        scores: ``[H, W]`` scores in ``[0, 1]`` at the image's size.
+        alpha: Opacity of the heat map where the score is 1; normal pixels keep the image.
+
+    Raises:
+        ValueError: sizes differ or ``alpha`` is outside ``[0, 1]``.
+    """
+    if image.shape[:2] != scores.shape:
+        raise ValueError(f"image size {image.shape[:2]} differs from score size {scores.shape}")
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"overlay alpha must be in [0, 1], got {alpha}")
+    weight = (alpha * np.clip(scores, 0, 1))[..., None]
+    blended = (1 - weight) * image + weight * heat_map(scores)
+    return blended.round().astype(np.uint8)

@@ -1,0 +1,11 @@
+"""``inference``: anomaly maps and every intermediate map of a folder of images, and the served
+model of ``training_with_served_model``."""
+
+from synboost_kedro.pipelines.inference.pipeline import (
+    SERVED_INPUT,
+    create_assembly_pipeline,
+    create_pipeline,
+    create_serving_pipeline,
+)
+
+__all__ = ["SERVED_INPUT", "create_assembly_pipeline", "create_pipeline", "create_serving_pipeline"]

@@ -1,0 +1,92 @@
+"""Nodes of the ``inference`` pipeline: assemble the detector, run it on a folder or on a batch."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from torch import nn
+
+from synboost_kedro.datasets.image_folder import ImageLoader
+from synboost_kedro.datasets.inference_outputs import InferenceProducer
+from synboost_kedro.detector import AnomalyDetector, DetectorSettings
+from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
+
+
+def assemble_detector(
+    segmentation_model: nn.Module,
+    synthesis_model: nn.Module,
+    dissimilarity_model: nn.Module,
+    *,
+    map_params: Mapping[str, Any],
+    evaluation_params: Mapping[str, Any],
+    params: Mapping[str, Any],
+) -> AnomalyDetector:
+    """The trained networks with the resolutions they were trained at and the fusion weights.
+
+    Args:
+        segmentation_model: Segmentation network.
+        synthesis_model: Synthesis network.
+        dissimilarity_model: Trained dissimilarity network.
+        map_params: ``uncertainty_maps`` parameters: the sizes, normalisation and style seed
+            the training maps were made with, and the VGG19 of the perceptual difference.
+        evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the final score.
+        params: ``inference`` parameters: ``device``, ``batch_size``, ``max_pixels``.
+
+    Raises:
+        ValueError: a parameter is invalid; the message names it.
+    """
+    maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
+    perceptual = map_params.get("perceptual") or {}
+    fusion = evaluation_params.get("fusion") or {}
+    settings = DetectorSettings(
+        segmentation_size=maps.segmentation_size,
+        synthesis_size=maps.synthesis_size,
+        dissimilarity_size=maps.perceptual_size,
+        fusion_weights=dict(fusion.get("weights") or {}),
+        normalisation=maps.normalisation.value,
+        seed=maps.style_seed,
+        batch_size=params["batch_size"],
+        max_pixels=params["max_pixels"],
+        vgg19_weights=perceptual.get("vgg19_weights"),
+        perceptual_seed=perceptual.get("seed", 0),
+    )
+    return AnomalyDetector(
+        segmentation_model,
+        synthesis_model,
+        dissimilarity_model,
+        settings=settings,
+        device=params.get("device", "auto"),
+    )
+
+
+def detect_anomalies(
+    images: Mapping[str, ImageLoader], detector: AnomalyDetector
+) -> InferenceProducer:
+    """Every map of every image, computed batch by batch while the outputs dataset writes them."""
+    return functools.partial(detector.analyse_stream, images)
+
+
+def score_images(images: Any, detector: AnomalyDetector) -> np.ndarray:
+    """Anomaly score maps ``[N, H, W]`` float32 of a served batch ``[N, H, W, 3]`` (or one
+    ``[H, W, 3]`` image) of 0..255 integers, as MLflow's scoring server passes a JSON
+    ``{"inputs": ...}`` request.
+
+    Raises:
+        ValueError: the input is not such a batch.
+    """
+    batch = np.asarray(images)
+    if batch.ndim == 3:
+        batch = batch[None]
+    if batch.ndim != 4 or batch.shape[-1] != 3 or batch.size == 0:
+        raise ValueError(
+            f"Served input must be RGB images [N, H, W, 3] or one [H, W, 3], got {batch.shape}"
+        )
+    if not np.issubdtype(batch.dtype, np.integer) or batch.min() < 0 or batch.max() > 255:
+        raise ValueError(
+            f"Served images must hold integers 0..255, got {batch.dtype} values "
+            f"{batch.min()}..{batch.max()}"
+        )
+    return np.stack(detector.predict(list(batch.astype(np.uint8))))

@@ -1,0 +1,160 @@
+"""The inference pipeline on a hand-built catalog: every output of every image, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from PIL import Image
+
+from synboost_kedro.cityscapes import TRAIN_ID_COLOURS
+from synboost_kedro.datasets.anomaly_detector import AnomalyDetectorDataset
+from synboost_kedro.datasets.image_folder import ImageFolderDataset
+from synboost_kedro.datasets.inference_outputs import OUTPUT_KINDS, InferenceOutputDataset
+from synboost_kedro.detector import AnomalyDetector
+from synboost_kedro.heatmaps import overlay
+from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.pipelines.inference import create_pipeline
+from synboost_kedro.pipelines.inference.nodes import score_images
+from tests.test_detector import street_image, tiny_detector
+from tests.uncertainty.conftest import tiny_networks
+
+MAP_PARAMS = {
+    "device": "cpu",
+    "batch_size": 2,
+    "num_workers": 0,
+    "normalisation": "original",
+    "segmentation": {"height": 32, "width": 64},
+    "synthesis": {"height": 16, "width": 32, "style_seed": None},
+    "perceptual": {"height": 16, "width": 32, "vgg19_weights": None, "seed": 0},
+}
+FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}
+SIZES = {"wide": (40, 72), "tall": (50, 30), "grey": (24, 40)}
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _write_images(folder: Path) -> None:
+    folder.mkdir()
+    for seed, (name, size) in enumerate(SIZES.items()):
+        image = Image.fromarray(street_image(*size, seed=seed))
+        (image.convert("L") if name == "grey" else image).save(folder / f"{name}.png")
+    (folder / "notes.txt").write_text("skipped: not an image")
+
+
+def _run(tmp_path: Path, max_pixels: int = 100_000) -> None:
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    catalog = DataCatalog(
+        {
+            "segmentation_model": MemoryDataset(segmentation, copy_mode="assign"),
+            "synthesis_model": MemoryDataset(synthesis, copy_mode="assign"),
+            "dissimilarity_model": MemoryDataset(
+                create_dissimilarity_model("vgg16"), copy_mode="assign"
+            ),
+            "anomaly_detector": AnomalyDetectorDataset(str(tmp_path / "detector"), device="cpu"),
+            "inference_images": ImageFolderDataset(str(tmp_path / "images")),
+            "inference_outputs": InferenceOutputDataset(str(tmp_path / "out")),
+            "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
+            "params:evaluation": MemoryDataset(FUSION),
+            "params:inference": MemoryDataset(
+                {"device": "cpu", "batch_size": 2, "max_pixels": max_pixels}
+            ),
+        }
+    )
+    SequentialRunner().run(create_pipeline(), catalog)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("inference")
+    _write_images(root / "images")
+    _run(root)
+    return root
+
+
+def test_every_output_of_every_image_at_its_size(outputs):
+    for name, (height, width) in SIZES.items():
+        for kind in OUTPUT_KINDS:
+            with Image.open(outputs / "out" / kind / f"{name}.png") as image:
+                assert image.size == (width, height), (kind, name)
+        scores = np.load(outputs / "out" / "anomaly" / f"{name}.npy")
+        assert scores.dtype == np.float32 and scores.shape == (height, width)
+    assert not (outputs / "out" / "anomaly" / "notes.png").exists()
+
+
+def test_anomaly_png_is_the_16_bit_score_and_matches_the_api(outputs):
+    detector = AnomalyDetector.load(outputs / "detector", device="cpu")
+    image = np.asarray(Image.open(outputs / "images" / "wide.png"))
+    scores = np.load(outputs / "out" / "anomaly" / "wide.npy")
+
+    with Image.open(outputs / "out" / "anomaly" / "wide.png") as stored:
+        mode, png = stored.mode, np.asarray(stored)
+
+    assert mode == "I;16"
+    np.testing.assert_array_equal(png, np.round(np.clip(scores, 0, 1) * 65535))
+    np.testing.assert_allclose(scores, detector(image), atol=1e-5)
+
+
+def test_renderings_are_the_colourised_maps(outputs):
+    image = np.asarray(Image.open(outputs / "images" / "wide.png"))
+    scores = np.load(outputs / "out" / "anomaly" / "wide.npy")
+    semantic = np.asarray(Image.open(outputs / "out" / "semantic" / "wide.png"))
+    rendered = np.asarray(Image.open(outputs / "out" / "overlay" / "wide.png"))
+    heat = np.asarray(Image.open(outputs / "out" / "heatmap" / "wide.png"))
+
+    palette = {tuple(colour) for colour in TRAIN_ID_COLOURS[:19]}
+    assert {tuple(colour) for colour in semantic.reshape(-1, 3)} <= palette
+    np.testing.assert_array_equal(rendered, overlay(image, scores, 0.6))
+    assert heat.shape == (40, 72, 3)
+    for kind in ("entropy", "distance", "perceptual"):
+        assert np.asarray(Image.open(outputs / "out" / kind / "wide.png")).dtype == np.uint8
+
+
+def test_outputs_dataset_loads_the_score_maps(outputs):
+    loaders = InferenceOutputDataset(str(outputs / "out")).load()
+
+    assert sorted(loaders) == sorted(SIZES)
+    assert loaders["tall"]().shape == SIZES["tall"]
+
+
+def test_an_image_over_the_limit_stops_the_run_naming_it_and_the_limit(tmp_path):
+    _write_images(tmp_path / "images")
+
+    with pytest.raises(Exception, match=r"'wide' has 72x40 = 2880 pixels.*max_pixels = 2000"):
+        _run(tmp_path, max_pixels=2000)
+
+
+def test_served_batches_and_single_images_are_scored():
+    detector = tiny_detector()
+    batch = np.stack([street_image(seed=seed) for seed in range(2)]).astype(np.int64)
+
+    scores = score_images(batch, detector)
+    single = score_images(batch[1], detector)
+
+    assert scores.shape == (2, 40, 72) and scores.dtype == np.float32
+    np.testing.assert_allclose(single[0], scores[1], atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("served", "message"),
+    [
+        (np.zeros((2, 8, 8, 3), np.float64), "integers 0..255"),
+        (np.full((8, 8, 3), 300), "integers 0..255"),
+        (np.zeros((8, 8)), r"\[N, H, W, 3\]"),
+        (np.zeros((1, 8, 8, 4), np.uint8), r"\[N, H, W, 3\]"),
+    ],
+)
+def test_bad_served_input_fails_clearly(served, message):
+    with pytest.raises(ValueError, match=message):
+        score_images(served, detector=None)
