@@ -96,7 +96,7 @@ class WRN38DeepLabV3Plus(WiderResNet38A2):
     def optimize_for_cpu(self) -> WRN38DeepLabV3Plus:
         """Fold conv-BN pairs and switch to channels_last, the faster oneDNN layout.
 
-        Exact up to float rounding (logits differ by ~1e-6 relative); see
+        Exact up to float rounding (logits differ by ~3e-6 of their range); see
         ``benchmarks/original_release.py``. Inference only: the network must be in eval mode and
         its state dict no longer has the release's keys afterwards.
         """
