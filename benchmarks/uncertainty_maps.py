@@ -4,9 +4,9 @@ Both paths compute identical maps (segmentation → entropy, distance, predictio
 the prediction; VGG19 perceptual difference) for PNG frames of a given size, read from disk:
 
 * ``batched``: ``compute_maps`` as the pipeline runs it (DataLoader workers decoding and resizing,
-  ``--batch-size`` frames per forward pass, ``torch.inference_mode()``);
-* ``naive``: a plain loop, one frame at a time, decoding and resizing in the main process under
-  ``torch.no_grad()``, as the original scripts do.
+  ``--batch-size`` frames per forward pass, channels-last networks, ``torch.inference_mode()``);
+* ``naive``: a plain loop, one frame at a time, decoding and resizing in the main process,
+  networks in the default layout under ``torch.no_grad()``, as the original scripts do.
 
 The networks are the demo's (compact DeepLab, compact SPADE, VGG19 with random weights); the
 synthesis and perceptual sizes are the demo's 128x256 unless given. The two paths alternate for
@@ -61,6 +61,7 @@ def write_frames(root: Path, count: int, size: tuple[int, int]) -> dict:
 
 def naive_loop(loaders: dict, models: MapModels, config: MapConfig) -> int:
     inputs = FrameInputs(loaders, sorted(loaders), config)
+    models = models.prepared(config.device, config.channels_last)
     count = 0
     with torch.no_grad():
         for index in range(len(inputs)):
@@ -97,7 +98,7 @@ def main() -> None:
         create_segmentation_model("compact_deeplab"),
         create_synthesis_model("spade_compact"),
         PerceptualDifference(seed=0),
-    ).prepared(torch.device("cpu"))
+    )
     print(
         f"{args.frames} frames, batch {args.batch_size}, {args.workers} workers, "
         f"{args.threads} torch threads, synthesis {args.synthesis_size}, "
@@ -113,7 +114,7 @@ def main() -> None:
                 "perceptual_size": args.perceptual_size,
                 "synthesis_labels": SynthesisLabels.PREDICTION,
             }
-            naive = MapConfig(**settings)
+            naive = MapConfig(**settings, channels_last=False)
             batched = MapConfig(**settings, batch_size=args.batch_size, num_workers=args.workers)
             rates = {"naive": [], "batched": []}
             for _ in range(args.repeats):

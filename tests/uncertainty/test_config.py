@@ -50,6 +50,7 @@ def test_a_null_segmentation_size_keeps_native_sizes():
         ({"synthesis": {"height": 8, "width": 8, "style_seed": "a"}}, "synthesis.style_seed"),
         ({"perceptual": None}, "uncertainty_maps.perceptual"),
         ({"device": "tpu"}, "uncertainty_maps.device"),
+        ({"channels_last": "yes"}, "uncertainty_maps.channels_last"),
     ],
 )
 def test_invalid_parameters_are_named(overrides, parameter):

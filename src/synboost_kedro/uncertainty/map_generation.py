@@ -55,11 +55,15 @@ class MapModels:
     synthesis: SemanticImageSynthesiser
     perceptual: PerceptualDifference
 
-    def prepared(self, device: torch.device) -> MapModels:
-        """The networks on ``device`` in eval mode (moved in place, as ``nn.Module.to`` does)."""
+    def prepared(self, device: torch.device, channels_last: bool = False) -> MapModels:
+        """The networks on ``device`` in eval mode, in channels-last or the default layout.
+
+        They are converted in place, as ``nn.Module.to`` does.
+        """
+        memory_format = torch.channels_last if channels_last else torch.contiguous_format
         return MapModels(
             *(
-                model.to(device).eval()
+                model.to(device, memory_format=memory_format).eval()
                 for model in (self.segmentation, self.synthesis, self.perceptual)
             )
         )
@@ -96,7 +100,7 @@ def compute_maps(
         raise ValueError(f"No frames named {unknown[:5]} (of {len(unknown)} unknown ids)")
     if not frame_ids:
         return
-    models = models.prepared(config.device)
+    models = models.prepared(config.device, config.channels_last)
     loader = DataLoader(
         FrameInputs(frame_loaders, frame_ids, config),
         batch_size=None,
@@ -135,7 +139,7 @@ def maps_of_batch(
 
 
 def _segment(batch: Mapping[str, Any], model: nn.Module, config: MapConfig) -> SoftmaxMaps:
-    image = uint8_to_unit(batch["segmentation_image"].to(config.device))
+    image = _unit_images(batch, "segmentation_image", config)
     logits = model(imagenet_normalise(image))
     _check_shape("segmentation logits", logits, image.shape[-2:], batch["frame_id"])
     return softmax_uncertainty(logits, config.normalisation, batch["frame_id"])
@@ -149,7 +153,7 @@ def _resynthesise(
 ) -> torch.Tensor:
     """The re-synthesised images as uint8 ``[B, 3, H, W]`` at the synthesis size."""
     label_ids, instance_ids = _synthesis_labels(batch, prediction, config)
-    image = uint8_to_unit(batch["synthesis_image"].to(config.device)) * 2 - 1
+    image = _unit_images(batch, "synthesis_image", config) * 2 - 1
     synthesis = _synthesise(
         model, label_ids, instance_ids, image, frame_ids=batch["frame_id"], config=config
     )
@@ -164,9 +168,17 @@ def _perceptual_difference(
     model: PerceptualDifference,
     config: MapConfig,
 ) -> torch.Tensor:
-    image = uint8_to_unit(batch["perceptual_image"].to(config.device))
+    image = _unit_images(batch, "perceptual_image", config)
     resynthesis = _resize_nearest(uint8_to_unit(synthesis), config.perceptual_size)
     return model(imagenet_normalise(image), imagenet_normalise(resynthesis))
+
+
+def _unit_images(batch: Mapping[str, Any], key: str, config: MapConfig) -> torch.Tensor:
+    """``batch[key]`` as float ``[0, 1]`` on the device, in the networks' memory layout."""
+    images = uint8_to_unit(batch[key].to(config.device))
+    if config.channels_last:
+        return images.contiguous(memory_format=torch.channels_last)
+    return images
 
 
 def _synthesis_labels(

@@ -41,19 +41,19 @@ class SoftmaxMaps:
     prediction: torch.Tensor
 
 
-def softmax_entropy(probabilities: torch.Tensor) -> torch.Tensor:
-    """``H = −Σ_c p_c ln p_c`` over dim 1 of ``[B, C, H, W]``, natural log.
+def softmax_entropy(probabilities: torch.Tensor, dim: int = 1) -> torch.Tensor:
+    """``H = −Σ_c p_c ln p_c`` over the class dimension ``dim``, natural log.
 
     The original has no epsilon, so a probability that underflows to 0 makes its map NaN; here
     ``0 · ln 0`` is 0, its limit, which equals the original wherever the original is defined.
     """
-    return torch.special.entr(probabilities).sum(dim=1)
+    return torch.special.entr(probabilities).sum(dim=dim)
 
 
-def top_two_gap(probabilities: torch.Tensor) -> torch.Tensor:
-    """``p(1) − p(2)``, the gap between the two largest probabilities of ``[B, C, H, W]``."""
-    top_two = probabilities.topk(2, dim=1).values
-    return top_two[:, 0] - top_two[:, 1]
+def top_two_gap(probabilities: torch.Tensor, dim: int = 1) -> torch.Tensor:
+    """``p(1) − p(2)``, the gap between the two largest probabilities along ``dim``."""
+    first, second = probabilities.topk(2, dim=dim).values.unbind(dim)
+    return first - second
 
 
 def normalise_per_image(
@@ -120,9 +120,11 @@ def softmax_uncertainty(
         ValueError: the logits have the wrong shape, are empty, or are not finite.
     """
     check_logits(logits, item_names)
-    probabilities = torch.softmax(logits.float(), dim=1)
+    # Reducing over a contiguous last dimension is about twice as fast on a CPU as over dim 1.
+    per_pixel = logits.float().permute(0, 2, 3, 1).contiguous()
+    probabilities = torch.softmax(per_pixel, dim=-1)
     return SoftmaxMaps(
-        entropy=normalise_per_image(softmax_entropy(probabilities), normalisation),
-        distance=1 - normalise_per_image(top_two_gap(probabilities), normalisation),
-        prediction=logits.argmax(dim=1),
+        entropy=normalise_per_image(softmax_entropy(probabilities, dim=-1), normalisation),
+        distance=1 - normalise_per_image(top_two_gap(probabilities, dim=-1), normalisation),
+        prediction=per_pixel.argmax(dim=-1),
     )
