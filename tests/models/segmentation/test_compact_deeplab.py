@@ -31,3 +31,9 @@ def test_compact_deeplab_options_change_the_network():
 def test_compact_deeplab_rejects_a_skip_from_the_last_stage():
     with pytest.raises(ValueError, match="skip_stage"):
         create_segmentation_model("compact_deeplab", stage_channels=(8, 16), skip_stage=1)
+
+
+def test_downsampled_input_still_gives_logits_at_input_resolution():
+    model = create_segmentation_model("compact_deeplab", input_downsample=2)
+
+    assert model(torch.randn(1, 3, 30, 50)).shape == (1, 19, 30, 50)

@@ -130,6 +130,9 @@ class CompactDeepLab(nn.Module):
         decoder_channels: Channels of ASPP and of the fused decoder features.
         skip_channels: Channels the low-level skip is projected to.
         atrous_rates: Dilations of the 3x3 ASPP branches.
+        input_downsample: Average-pool the input by this factor first, so full-resolution
+            frames cost what frames this many times smaller would; the logits are still returned
+            at the input resolution.
     """
 
     def __init__(
@@ -141,6 +144,7 @@ class CompactDeepLab(nn.Module):
         decoder_channels: int = 64,
         skip_channels: int = 24,
         atrous_rates: tuple[int, ...] = (2, 4, 6),
+        input_downsample: int = 1,
     ) -> None:
         super().__init__()
         if not 0 <= skip_stage < len(stage_channels) - 1:
@@ -157,10 +161,14 @@ class CompactDeepLab(nn.Module):
             tuple(atrous_rates),
         )
         self.head = nn.Conv2d(decoder_channels, num_classes, kernel_size=1)
+        self.input_downsample = input_downsample
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         """Map an ImageNet-normalised ``[B, 3, H, W]`` image to logits at the input size."""
-        logits = self.head(self.decoder(self.encoder(image)))
+        features = image
+        if self.input_downsample > 1:
+            features = F.avg_pool2d(image, self.input_downsample, ceil_mode=True)
+        logits = self.head(self.decoder(self.encoder(features)))
         return F.interpolate(logits, size=image.shape[-2:], mode="bilinear", align_corners=False)
 
 

@@ -41,7 +41,7 @@ def one_hot_label_ids(
         raise ValueError(f"label_ids must be non-negative, got minimum {int(label_ids.min())}")
     clamped = label_ids.long().clamp(max=num_channels)
     one_hot = F.one_hot(clamped, num_classes=num_channels + 1)[..., :num_channels]
-    return one_hot.permute(0, 3, 1, 2).float()
+    return one_hot.permute(0, 3, 1, 2).float().contiguous()
 
 
 def instance_edges(instance_ids: torch.Tensor) -> torch.Tensor:
@@ -55,14 +55,19 @@ def instance_edges(instance_ids: torch.Tensor) -> torch.Tensor:
     """
     if instance_ids.dim() != 3:
         raise ValueError(f"instance_ids must be [B, H, W], got {tuple(instance_ids.shape)}")
-    edges = torch.zeros_like(instance_ids, dtype=torch.bool)
-    horizontal = instance_ids[:, :, 1:] != instance_ids[:, :, :-1]
-    vertical = instance_ids[:, 1:, :] != instance_ids[:, :-1, :]
-    edges[:, :, 1:] |= horizontal
-    edges[:, :, :-1] |= horizontal
-    edges[:, 1:, :] |= vertical
-    edges[:, :-1, :] |= vertical
-    return edges.unsqueeze(1).float()
+    horizontal = (instance_ids[:, :, 1:] != instance_ids[:, :, :-1]).float()
+    vertical = (instance_ids[:, 1:, :] != instance_ids[:, :-1, :]).float()
+    # Padding each difference map onto both of its pixels, out of place, so the function also
+    # exports to ONNX (which has no in-place or, ``aten::__ior_``).
+    edges = torch.stack(
+        [
+            F.pad(horizontal, (1, 0)),
+            F.pad(horizontal, (0, 1)),
+            F.pad(vertical, (0, 0, 1, 0)),
+            F.pad(vertical, (0, 0, 0, 1)),
+        ]
+    ).amax(dim=0)
+    return edges.unsqueeze(1)
 
 
 def semantic_input(

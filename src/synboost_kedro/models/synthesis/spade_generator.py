@@ -27,6 +27,7 @@ class CompactSpadeGenerator(SemanticImageSynthesiser):
         hidden_channels: Channels of the SPADE embedding convolutions.
         noise_channels: Channels of per-pixel Gaussian noise fed with the coarsest semantics
             (0 disables it).
+        modulation_kernel_size: Kernel of the SPADE scale and shift convolutions.
     """
 
     def __init__(
@@ -35,6 +36,7 @@ class CompactSpadeGenerator(SemanticImageSynthesiser):
         num_up_layers: int = 4,
         hidden_channels: int = 32,
         noise_channels: int = 0,
+        modulation_kernel_size: int = 3,
     ) -> None:
         super().__init__()
         self.num_up_layers = num_up_layers
@@ -47,9 +49,17 @@ class CompactSpadeGenerator(SemanticImageSynthesiser):
         self.stem = nn.Conv2d(
             semantic_channels + noise_channels, widths[0], kernel_size=3, padding=1
         )
-        self.head = SPADEResBlock(widths[0], widths[0], semantic_channels, hidden_channels)
+        self.head = SPADEResBlock(
+            widths[0], widths[0], semantic_channels, hidden_channels, modulation_kernel_size
+        )
         self.up_blocks = nn.ModuleList(
-            SPADEResBlock(widths[level], widths[level + 1], semantic_channels, hidden_channels)
+            SPADEResBlock(
+                widths[level],
+                widths[level + 1],
+                semantic_channels,
+                hidden_channels,
+                modulation_kernel_size,
+            )
             for level in range(num_up_layers)
         )
         self.to_rgb = nn.Conv2d(widths[-1], 3, kernel_size=3, padding=1)
@@ -68,14 +78,18 @@ class CompactSpadeGenerator(SemanticImageSynthesiser):
             raise ValueError(
                 f"synthesis input {height}x{width} must be divisible by 2**num_up_layers = {factor}"
             )
-        coarse = F.interpolate(semantics, size=(height // factor, width // factor), mode="nearest")
+        # Strided slicing is nearest-neighbour downsampling without a copy of the full map.
+        coarse = semantics[..., ::factor, ::factor]
         if self.noise_channels:
             if noise is None:
                 noise = coarse.new_zeros(coarse.shape[0], self.noise_channels, *coarse.shape[-2:])
             coarse = torch.cat([coarse, noise], dim=1)
-        x = self.head(self.stem(coarse), semantics)
-        for block in self.up_blocks:
-            x = block(F.interpolate(x, scale_factor=2, mode="nearest"), semantics)
+        x = self.head(self.stem(coarse), semantics[..., ::factor, ::factor])
+        for level, block in enumerate(self.up_blocks, start=1):
+            step = factor >> level
+            x = block(
+                F.interpolate(x, scale_factor=2, mode="nearest"), semantics[..., ::step, ::step]
+            )
         return torch.tanh(self.to_rgb(F.leaky_relu(x, 0.2)))
 
     def synthesise(

@@ -1,0 +1,1 @@
+"""Kedro-free training and evaluation loops for the reference segmentation and synthesis models."""
