@@ -23,6 +23,7 @@ from synboost_kedro.pipelines.inference import (
 PIPELINE_NAMES: tuple[str, ...] = (
     "synthetic_data",
     "data_preparation",
+    "reference_models",
     "uncertainty_maps",
     "dissimilarity_training",
     "evaluation",
@@ -32,6 +33,7 @@ PIPELINE_NAMES: tuple[str, ...] = (
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
 TRAIN_STAGES: tuple[str, ...] = (
     "data_preparation",
+    "reference_models",
     "uncertainty_maps",
     "dissimilarity_training",
     "evaluation",

@@ -4,6 +4,7 @@ from synboost_kedro.datasets.anomaly import AnomalyBenchmarkDataset
 from synboost_kedro.datasets.cityscapes import CityscapesDataset
 from synboost_kedro.datasets.processed import FrameProducer, ProcessedDataset
 from synboost_kedro.datasets.scores import ScoreMapDataset, ScoreProducer
+from synboost_kedro.datasets.torch_model import TorchModelDataset
 
 __all__ = [
     "AnomalyBenchmarkDataset",
@@ -12,4 +13,5 @@ __all__ = [
     "ProcessedDataset",
     "ScoreMapDataset",
     "ScoreProducer",
+    "TorchModelDataset",
 ]
