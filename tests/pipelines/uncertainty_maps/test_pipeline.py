@@ -12,12 +12,13 @@ from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synboost_kedro.datasets import ProcessedDataset
+from synboost_kedro.datasets.torch_model import write_model_file
 from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
 from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer
-from tests.conftest import make_frame
+from tests.conftest import make_frame, run_kedro
 from tests.uncertainty.conftest import processed_frame, tiny_networks
 
 TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], EVALUATION_SETS[0]
@@ -48,7 +49,7 @@ def perceptual_network():
     return build_perceptual_network(PARAMS)
 
 
-def _write_frames(root: Path) -> None:
+def _write_frames(root: Path, sets: tuple[str, ...] = (TRAINING_SET, EVALUATION_SET)) -> None:
     frames = {}
     for seed, frame_id in enumerate(FRAME_IDS):
         frame = make_frame(frame_id, 40, 72, seed)
@@ -60,9 +61,11 @@ def _write_frames(root: Path) -> None:
             instance_ids=frame.instance_ids,
             label=np.zeros((40, 72), np.uint8),
         )
-    fields = ["image", "label", "semantic", "label_ids", "instance_ids"]
-    ProcessedDataset(str(root / TRAINING_SET), fields).save(frames)
-    ProcessedDataset(str(root / EVALUATION_SET), ["image", "label"]).save(frames)
+    for name in sets:
+        fields = ["image", "label"]
+        if name in TRAINING_SETS:
+            fields += ["semantic", "label_ids", "instance_ids"]
+        ProcessedDataset(str(root / name), fields).save(frames)
 
 
 def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataCatalog:
@@ -177,3 +180,30 @@ def test_a_crash_keeps_finished_frames_whole_and_the_rerun_completes_the_rest(
     maps.save(MapProducer(frames, models, settings))
 
     assert maps.stored_frame_ids() == set(FRAME_IDS)
+
+
+def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
+    segmentation, synthesis = tiny_networks()
+    write_model_file(segmentation, kedro_project / "data/06_models/segmentation_model.pt")
+    write_model_file(synthesis, kedro_project / "data/06_models/synthesis_model.pt")
+    _write_frames(kedro_project / "data/03_primary", sets=(*TRAINING_SETS, *EVALUATION_SETS))
+    params = {
+        f"uncertainty_maps.{key}": value
+        for key, value in {
+            "device": "cpu",
+            "num_workers": 0,
+            "segmentation.height": 32,
+            "segmentation.width": 64,
+            "synthesis.height": 16,
+            "synthesis.width": 32,
+            "perceptual.height": 16,
+            "perceptual.width": 32,
+        }.items()
+    }
+
+    run_kedro(kedro_project, "uncertainty_maps", params)
+
+    for name in (*TRAINING_SETS, *EVALUATION_SETS):
+        maps = ProcessedDataset(str(kedro_project / "data/04_feature" / name), MAP_FIELDS)
+        assert maps.stored_frame_ids() == set(FRAME_IDS), name
+        assert maps.load()[FRAME_IDS[0]]().entropy.shape == (32, 64)
