@@ -28,6 +28,7 @@ PIPELINE_NAMES: tuple[str, ...] = (
     "dissimilarity_training",
     "evaluation",
     "inference",
+    "export",
 )
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
