@@ -18,7 +18,6 @@ import argparse
 import copy
 import statistics
 import time
-import warnings
 from collections.abc import Callable
 
 import torch
@@ -123,27 +122,6 @@ def relative_difference(output: torch.Tensor, reference: torch.Tensor) -> float:
     return ((output - reference).abs().max() / reference.abs().max()).item()
 
 
-class PositionalPriors(torch.nn.Module):
-    """Pass the keyword-only priors positionally, as torch.jit.trace requires."""
-
-    def __init__(self, model: DissimilarityNet):
-        super().__init__()
-        self.model = model
-
-    def forward(self, image, synthesis, semantic, entropy, mae, distance):  # noqa: PLR0917
-        return self.model(image, synthesis, semantic, entropy=entropy, mae=mae, distance=distance)
-
-
-def traced_channels_last(model: DissimilarityNet, inputs: dict[str, torch.Tensor]):
-    """channels_last model traced and frozen by TorchScript (oneDNN fusions at graph level)."""
-    optimised = PositionalPriors(copy.deepcopy(model).optimize_for_cpu()).eval()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        traced = torch.jit.trace(optimised, tuple(inputs.values()), check_trace=False)
-        frozen = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-    return lambda **named: frozen(*named.values())
-
-
 def training_step_time(model: DissimilarityNet, inputs: dict[str, torch.Tensor], repeats: int):
     model = copy.deepcopy(model).train()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-4, betas=(0.5, 0.999))
@@ -199,7 +177,7 @@ def main() -> None:
         reference_name: lambda **named: reference_forward(model, named),
         "ours NCHW": model,
         "ours channels_last (optimize_for_cpu)": copy.deepcopy(model).optimize_for_cpu(),
-        "ours channels_last + TorchScript freeze": traced_channels_last(model, inputs[1]),
+        "ours channels_last + TorchScript freeze": model.freeze_for_cpu_inference(**inputs[1]),
     }
     with torch.inference_mode():
         references = {batch: reference_forward(model, inputs[batch]) for batch in (1, 4)}

@@ -5,6 +5,7 @@ from synboost_kedro.models.dissimilarity.checkpoint import (
     unwrap_state_dict,
 )
 from synboost_kedro.models.dissimilarity.config import PRESETS, DissimilarityConfig
+from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
 from synboost_kedro.models.dissimilarity.inputs import (
     anomaly_probability,
     fuse_with_entropy,
@@ -18,6 +19,7 @@ __all__ = [
     "PRESETS",
     "DissimilarityConfig",
     "DissimilarityNet",
+    "FrozenDissimilarityNet",
     "anomaly_probability",
     "fuse_with_entropy",
     "imagenet_normalise",

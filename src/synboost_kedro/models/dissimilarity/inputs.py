@@ -44,6 +44,15 @@ def semantic_one_hot(train_ids: torch.Tensor, num_classes: int = 19) -> torch.Te
     return one_hot.permute(0, 3, 1, 2).float().contiguous()
 
 
+def require_priors(
+    entropy: torch.Tensor | None, mae: torch.Tensor | None, distance: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return the three priors, or explain that a prior-gated network needs all of them."""
+    if entropy is None or mae is None or distance is None:
+        raise ValueError("this dissimilarity network uses priors: pass entropy, mae and distance")
+    return entropy, mae, distance
+
+
 def stack_priors(entropy: torch.Tensor, mae: torch.Tensor, distance: torch.Tensor) -> torch.Tensor:
     """Concatenate the three ``[B,1,H,W]`` priors in the original order [entropy, mae, distance]."""
     for name, prior in (("entropy", entropy), ("mae", mae), ("distance", distance)):

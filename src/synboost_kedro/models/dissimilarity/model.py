@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -20,10 +20,13 @@ from synboost_kedro.models.dissimilarity.decoder import (
     refinement_block,
     upsample2x,
 )
-from synboost_kedro.models.dissimilarity.inputs import stack_priors
+from synboost_kedro.models.dissimilarity.inputs import require_priors, stack_priors
 from synboost_kedro.models.dissimilarity.semantic_encoder import SemanticEncoder
 from synboost_kedro.models.dissimilarity.spade_encoder import SpadeVggEncoder
 from synboost_kedro.models.encoders.vgg import VggEncoder
+
+if TYPE_CHECKING:
+    from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
 
 NUM_CLASSES = 2
 SEMANTIC_BASE_CHANNELS = 32
@@ -175,6 +178,17 @@ class DissimilarityNet(nn.Module):
         self._memory_format = torch.channels_last
         return self.to(memory_format=torch.channels_last)
 
+    def freeze_for_cpu_inference(self, **example: torch.Tensor) -> FrozenDissimilarityNet:
+        """The fastest CPU inference form: a channels_last copy traced and frozen by TorchScript.
+
+        Args:
+            **example: Inputs of the shape the frozen network will mostly see (the keyword
+                arguments of :meth:`forward`); other batch sizes and image sizes still work.
+        """
+        from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
+
+        return FrozenDissimilarityNet(self, **example)
+
     # ---------------------------------------------------------------------------------- forward
     def forward(
         self,
@@ -197,7 +211,7 @@ class DissimilarityNet(nn.Module):
             mae: Perceptual-difference prior ``[B,1,H,W]`` in [0, 1].
             distance: Softmax-distance prior ``[B,1,H,W]`` in [0, 1].
         """
-        self._check_inputs(image, synthesis, semantic)
+        self.check_inputs(image, synthesis, semantic)
         image, synthesis, semantic = (
             tensor.contiguous(memory_format=self._memory_format)
             for tensor in (image, synthesis, semantic)
@@ -207,9 +221,10 @@ class DissimilarityNet(nn.Module):
         skips = self._fuse(real, synthetic, semantic, gates)
         return self.conv11(self._decode(skips, semantic))
 
-    def _check_inputs(
+    def check_inputs(
         self, image: torch.Tensor, synthesis: torch.Tensor, semantic: torch.Tensor
     ) -> None:
+        """Raise ValueError naming the first input whose shape the network cannot take."""
         if image.dim() != 4 or image.shape[1] != 3:
             raise ValueError(f"image must be [B,3,H,W], got {tuple(image.shape)}")
         if synthesis.shape != image.shape:
@@ -243,11 +258,8 @@ class DissimilarityNet(nn.Module):
     def _encode_priors(
         self, entropy: torch.Tensor | None, mae: torch.Tensor | None, distance: torch.Tensor | None
     ) -> list[torch.Tensor]:
-        if entropy is None or mae is None or distance is None:
-            raise ValueError(
-                "this dissimilarity network uses priors: pass entropy, mae and distance"
-            )
-        priors = stack_priors(entropy, mae, distance).contiguous(memory_format=self._memory_format)
+        priors = stack_priors(*require_priors(entropy, mae, distance))
+        priors = priors.contiguous(memory_format=self._memory_format)
         return self.prior_encoder(priors)
 
     def _fuse(
