@@ -18,12 +18,13 @@ import copy
 import dataclasses
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Dataset, Sampler
 from tqdm.auto import tqdm
 
 from synboost_kedro.frames import IGNORE
@@ -35,9 +36,9 @@ from synboost_kedro.training.class_weights import ENET_OFFSET, count_label_pixel
 from synboost_kedro.training.dissimilarity_data import (
     SEMANTIC_SOURCES,
     DissimilarityDataset,
-    EpochSampler,
     Sample,
 )
+from synboost_kedro.training.process_group import SINGLE_PROCESS, ProcessGroup
 from synboost_kedro.utils import seed_everything
 
 logger = logging.getLogger(__name__)
@@ -219,6 +220,9 @@ def train_dissimilarity(
     train_set: DissimilarityDataset,
     val_set: DissimilarityDataset,
     class_weights: np.ndarray,
+    *,
+    group: ProcessGroup = SINGLE_PROCESS,
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> TrainingResult:
     """Train the dissimilarity network and return the epoch best on the validation split.
 
@@ -227,12 +231,18 @@ def train_dissimilarity(
         train_set: Training frames (flipped and shuffled per epoch).
         val_set: Held-out frames for model selection; never a test set.
         class_weights: Cross-entropy weights ``[normal, anomaly]``.
+        group: This process's place in a data-parallel run (``training/distributed.py``); the
+            training steps are shared, validation and the checkpoint are rank 0's.
+        on_epoch: Called on every rank with each completed epoch's history record, after rank 0
+            saved the epoch's state.
 
     Returns:
         The best network and the per-epoch history (including epochs of a resumed run).
     """
+    if config.selection_metric == "average_precision":
+        _check_selectable(val_set)
     seed_everything(config.seed)
-    device = resolve_device(config.device)
+    device = group.device(resolve_device(config.device))
     model = build_model(config).to(device)
     best_model = copy.deepcopy(model)
     optimizer = torch.optim.Adam(
@@ -261,18 +271,28 @@ def train_dissimilarity(
         optimizers={"optimizer": optimizer, "scheduler": scheduler},
     )
     completed, history = checkpointer.restore()
-    sampler = EpochSampler(len(train_set), config.seed, shuffle=True, flip=config.flip)
-    train_loader = _loader(train_set, config, sampler=sampler, device=device)
+    group.check_same(completed, "the completed epochs found in resume_dir")
+    train_model = group.wrap(model, device)
+    sampler = group.sampler(len(train_set), config.seed, config.flip)
+    train_loader = _loader(
+        group.dataset(train_set),
+        config,
+        sampler=sampler,
+        device=device,
+        batch_size=group.rank_batch_size(config.batch_size),
+    )
     val_loader = _loader(val_set, config, sampler=None, device=device)
 
-    if config.selection_metric == "average_precision":
-        _check_selectable(val_set)
-
-    for epoch in tqdm(range(completed, config.epochs), desc="epochs", unit="epoch"):
+    epochs = range(completed, config.epochs)
+    for epoch in tqdm(epochs, desc="epochs", unit="epoch", disable=not group.is_main):
         sampler.set_epoch(epoch)
         learning_rate = optimizer.param_groups[0]["lr"]
-        train_loss = _train_epoch(model, train_loader, criterion, optimizer, device)
-        val_loss, val_ap = evaluate(model, val_loader, criterion, device)
+        train_loss = _train_epoch(
+            train_model, train_loader, criterion, optimizer, device, group=group
+        )
+        # Rank 0 validates and shares the result, so every rank steps its scheduler alike.
+        scores = evaluate(model, val_loader, criterion, device) if group.is_main else (0.0, 0.0)
+        val_loss, val_ap = group.broadcast(scores)
         scheduler.step(val_loss)
         record = {
             "epoch": epoch + 1,
@@ -294,7 +314,10 @@ def train_dissimilarity(
             val_loss,
             val_ap,
         )
-        checkpointer.save(epoch + 1, history)
+        if group.is_main:
+            checkpointer.save(epoch + 1, history)
+        if on_epoch is not None:
+            on_epoch(record)
 
     best = _best_record(history, config.selection_metric)
     logger.info(
@@ -327,14 +350,15 @@ def _best_record(history: list[dict[str, float]], selection_metric: str) -> dict
 
 
 def _loader(
-    dataset: DissimilarityDataset,
+    dataset: Dataset[Sample],
     config: DissimilarityTrainingConfig,
-    sampler: EpochSampler | None,
+    sampler: Sampler | None,
     device: torch.device,
+    batch_size: int | None = None,
 ) -> DataLoader:
     return DataLoader(
         dataset,
-        batch_size=config.batch_size,
+        batch_size=batch_size or config.batch_size,
         sampler=sampler,
         shuffle=False,
         num_workers=config.workers,
@@ -354,21 +378,23 @@ def _train_epoch(
     criterion: nn.Module,
     optimizer: torch.optim.Optimizer,
     device: torch.device,
+    *,
+    group: ProcessGroup = SINGLE_PROCESS,
 ) -> float:
-    """One pass over the training batches; the mean of the batch losses."""
+    """One pass over the training batches; the mean of the (global) batch losses."""
     model.train()
     losses = []
-    for stored in tqdm(loader, desc="train", unit="batch", leave=False):
+    for stored in tqdm(loader, desc="train", unit="batch", leave=False, disable=not group.is_main):
         batch = _to_device(stored, device)
-        if not (batch["label"] != IGNORE).any():
+        if not group.has_labels(batch["label"]):
             # A weighted mean over zero pixels is NaN and would poison every weight.
             logger.warning("Skipping a training batch whose pixels are all void (255)")
             continue
-        loss = criterion(network_outputs(model, batch), batch["label"])
+        loss, value = group.loss(criterion, network_outputs(model, batch), batch["label"])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        losses.append(loss.item())
+        losses.append(value)
     return float(np.mean(losses)) if losses else math.nan
 
 
