@@ -128,6 +128,17 @@ def test_history_records_every_epoch_and_the_best_model_is_returned(straight_run
     assert result.model.build_config["kind"] == "dissimilarity"
 
 
+def test_a_finished_state_is_returned_without_training(tiny_sets, straight_run, caplog):
+    straight, straight_dir = straight_run
+
+    again = train_dissimilarity(
+        tiny_config(resume_dir=str(straight_dir)), *make_datasets(tiny_sets, 1), WEIGHTS
+    )
+
+    assert again.history == straight.history
+    assert "returning their best model without training" in caplog.text
+
+
 def test_a_state_of_another_configuration_is_not_resumed(tiny_sets, tmp_path: Path):
     folder = str(tmp_path / "state")
     train_dissimilarity(

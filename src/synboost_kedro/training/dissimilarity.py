@@ -271,6 +271,14 @@ def train_dissimilarity(
         optimizers={"optimizer": optimizer, "scheduler": scheduler},
     )
     completed, history = checkpointer.restore()
+    if completed >= config.epochs:
+        logger.warning(
+            "'%s' already holds %d trained epochs of this configuration and these frame ids; "
+            "returning their best model without training. Delete the folder to retrain, e.g. "
+            "after the uncertainty maps were regenerated (their content is not fingerprinted)",
+            config.resume_dir,
+            completed,
+        )
     group.check_same(completed, "the completed epochs found in resume_dir")
     train_model = group.wrap(model, device)
     sampler = group.sampler(len(train_set), config.seed, config.flip)
