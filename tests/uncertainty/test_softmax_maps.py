@@ -74,6 +74,7 @@ def test_constant_maps_normalise_to_zero_instead_of_nan():
 def test_non_finite_logits_are_refused_naming_the_frame(bad):
     logits = random_logits()
     logits[1, 4, 2, 3] = bad
+    logits[0, 4, 2, 3] = -float("inf")  # a class with probability 0: a valid distribution
 
     with pytest.raises(ValueError, match=r"NaN or infinite.*\['frame_b'\]"):
         softmax_uncertainty(logits, item_names=["frame_a", "frame_b"])
