@@ -75,7 +75,8 @@ class FrameTensors:
 
 def frame_to_tensors(frame: CityscapesFrame, height: int, width: int) -> FrameTensors:
     """Resize one frame: the image with antialiased bilinear filtering, the maps with nearest."""
-    image = torch.from_numpy(np.ascontiguousarray(frame.image)).permute(2, 0, 1)[None].float()
+    # A copy: frames read from disk may be read-only arrays, which torch cannot wrap.
+    image = torch.tensor(frame.image).permute(2, 0, 1)[None].float()
     image = F.interpolate(image, size=(height, width), mode="bilinear", antialias=True)
     maps = np.stack([frame.label_ids.astype(np.int64), frame.instance_ids.astype(np.int64)])
     # Float32 holds ids up to 2**24 exactly, far above Cityscapes' classId * 1000 + k.
