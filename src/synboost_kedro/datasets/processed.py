@@ -53,16 +53,17 @@ class FrameProducer(Protocol):
 class ProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
     """The ``fields`` of every frame of one processed set.
 
-    ``load()`` returns ``{frame_id: loader}``; a frame missing any field fails naming the file.
-    ``save()`` takes ``{frame_id: ProcessedFrame | callable}`` or a :class:`FrameProducer`; with
-    ``overwrite: false`` (the default) frames whose files all exist are not produced again.
+        ``load()`` returns ``{frame_id: loader}``; a frame missing any field fails naming the file.
+        ``save()`` takes ``{frame_id: ProcessedFrame | callable}``, a :class:`FrameProducer`, or a
+    producer with ``write_into(dataset)`` that saves through this dataset from other processes; with
+        ``overwrite: false`` (the default) frames whose files all exist are not produced again.
 
-    Example catalog entry::
+        Example catalog entry::
 
-        dissimilarity_train.maps:
-          type: synboost_kedro.datasets.ProcessedDataset
-          path: data/04_feature/dissimilarity_train
-          fields: [entropy, distance, perceptual, synthesis]
+            dissimilarity_train.maps:
+              type: synboost_kedro.datasets.ProcessedDataset
+              path: data/04_feature/dissimilarity_train
+              fields: [entropy, distance, perceptual, synthesis]
     """
 
     def __init__(
@@ -127,6 +128,10 @@ class ProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
         return set.intersection(*stored) if stored else set()
 
     def save(self, data: Mapping[str, ProcessedFrame | FrameLoader] | FrameProducer) -> None:
+        if hasattr(data, "write_into"):
+            # A producer spread over processes (uncertainty/sharding.py): each saves its share.
+            data.write_into(self)
+            return
         skip = set() if self._overwrite else self.stored_frame_ids()
         frames: Iterable[ProcessedFrame]
         if isinstance(data, Mapping):

@@ -14,8 +14,10 @@ from torch import nn
 
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.synthesis import SemanticImageSynthesiser
+from synboost_kedro.training.launch import LaunchConfig
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.frame_inputs import FrameLoader
+from synboost_kedro.uncertainty.sharding import ShardedMapProducer
 
 
 def build_perceptual_network(params: Mapping[str, Any]) -> PerceptualDifference:
@@ -38,8 +40,11 @@ def plan_uncertainty_maps(
     params: Mapping[str, Any],
     *,
     synthesis_labels: SynthesisLabels,
-) -> MapProducer:
+) -> MapProducer | ShardedMapProducer:
     """The uncertainty maps of one set, computed when the ``<set>.maps`` dataset saves them.
+
+    With ``distributed.nproc_per_node`` or ``nnodes`` above 1, torchrun processes compute and
+    write shards of the set (``uncertainty/sharding.py``) while the dataset saves.
 
     Args:
         frames: ``{frame_id: loader}`` of the set's processed frames.
@@ -57,4 +62,7 @@ def plan_uncertainty_maps(
         raise ValueError("The set has no frames; run the data_preparation pipeline first")
     config = MapConfig.from_params(params, synthesis_labels)
     models = MapModels(segmentation_model, synthesis_model, perceptual_network)
+    launch = LaunchConfig.from_params(params.get("distributed"), "uncertainty_maps.distributed")
+    if launch.is_distributed:
+        return ShardedMapProducer(frames, models, config, launch)
     return MapProducer(frames, models, config)
