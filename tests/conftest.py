@@ -82,9 +82,16 @@ def kedro_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_kedro(
-    project: Path, pipeline: str, params: dict[str, Any] | None = None, env: str | None = None
+    project: Path,
+    pipeline: str,
+    params: dict[str, Any] | None = None,
+    env: str | None = None,
+    **run_options: Any,
 ) -> dict[str, Any]:
-    """Run ``pipeline`` of ``project`` in-process, as ``kedro run`` would."""
+    """Run ``pipeline`` of ``project`` in-process, as ``kedro run`` would.
+
+    ``run_options`` go to ``KedroSession.run`` (e.g. ``from_nodes``).
+    """
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
@@ -94,7 +101,7 @@ def run_kedro(
         project_path=project, env=env, runtime_params=runtime_params
     ) as session:
         try:
-            return session.run(pipeline_names=[pipeline])
+            return session.run(pipeline_names=[pipeline], **run_options)
         finally:
             # kedro-mlflow reuses an active run, so the next run_kedro would log into this one.
             while mlflow.active_run():

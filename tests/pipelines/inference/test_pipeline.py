@@ -158,3 +158,26 @@ def test_served_batches_and_single_images_are_scored():
 def test_bad_served_input_fails_clearly(served, message):
     with pytest.raises(ValueError, match=message):
         score_images(served, detector=None)
+
+
+def test_training_with_served_model_is_a_pipeline_ml_around_train():
+    from kedro.framework.project import configure_project
+    from kedro_mlflow.pipeline.pipeline_ml import PipelineML
+
+    from synboost_kedro.pipeline_registry import register_pipelines
+    from synboost_kedro.pipelines.inference import SERVED_INPUT
+
+    configure_project("synboost_kedro")
+    pipelines = register_pipelines()
+    served = pipelines["training_with_served_model"]
+
+    assert isinstance(served, PipelineML)
+    assert served.input_name == SERVED_INPUT
+    assert served.inference.outputs() == {"served_anomaly_maps"}
+    names = {node.name for node in served.nodes}
+    assert {node.name for node in pipelines["train"].nodes} | {
+        "assemble_anomaly_detector_node"
+    } == names
+    assert "inference" in pipelines and "detect_anomalies_node" in {
+        node.name for node in pipelines["__default__"].nodes
+    }

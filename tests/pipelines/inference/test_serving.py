@@ -1,0 +1,166 @@
+"""End to end in a generated project: ``kedro run`` of the inference pipeline from the command
+line parameters, and the MLflow model of ``training_with_served_model`` answering over HTTP.
+
+Tiny networks are written into the project's data/06_models instead of being trained, and the
+served run starts at the detector assembly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from synboost_kedro.datasets.torch_model import write_model_file
+from synboost_kedro.detector import AnomalyDetector
+from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from tests.conftest import PROJECT_ROOT, run_kedro
+from tests.uncertainty.conftest import tiny_networks
+
+TINY_NETWORK_PARAMS = {
+    "uncertainty_maps.segmentation.height": 32,
+    "uncertainty_maps.segmentation.width": 64,
+    "uncertainty_maps.synthesis.height": 16,
+    "uncertainty_maps.synthesis.width": 32,
+    "uncertainty_maps.perceptual.height": 16,
+    "uncertainty_maps.perceptual.width": 32,
+    "inference.device": "cpu",
+}
+#: A real rendered street scene of the docs, downscaled so the JSON request stays small.
+SCENE = PROJECT_ROOT / "docs" / "images" / "synthetic_anomaly.png"
+SCENE_SIZE = (48, 96)
+SERVER_START_SECONDS = 120
+
+
+@pytest.fixture
+def project_with_models(kedro_project: Path) -> Path:
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    networks = {
+        "segmentation_model": segmentation,
+        "synthesis_model": synthesis,
+        "dissimilarity_model": create_dissimilarity_model("vgg16"),
+    }
+    for name, network in networks.items():
+        write_model_file(network, kedro_project / "data" / "06_models" / f"{name}.pt")
+    return kedro_project
+
+
+def _scene() -> np.ndarray:
+    with Image.open(SCENE) as image:
+        height, width = SCENE_SIZE
+        return np.asarray(image.convert("RGB").resize((width, height), Image.Resampling.BILINEAR))
+
+
+def test_inference_run_reads_the_folder_given_on_the_command_line(project_with_models: Path):
+    folder = project_with_models / "my_images"
+    folder.mkdir()
+    Image.fromarray(_scene()).save(folder / "scene.jpg")
+    output = project_with_models / "maps"
+
+    run_kedro(
+        project_with_models,
+        "inference",
+        {
+            **TINY_NETWORK_PARAMS,
+            "inference.input_dir": str(folder),
+            "inference.output_dir": str(output),
+        },
+    )
+
+    scores = np.load(output / "anomaly" / "scene.npy")
+    assert scores.shape == SCENE_SIZE and np.isfinite(scores).all()
+    assert (output / "overlay" / "scene.png").is_file()
+    assert (
+        project_with_models / "data" / "06_models" / "anomaly_detector" / "detector.json"
+    ).is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served_model(project_with_models: Path) -> Iterator[tuple[str, str, str]]:
+    """``(server URL, model URI, run id)`` of the logged detector, served until the test ends."""
+    run_kedro(
+        project_with_models,
+        "training_with_served_model",
+        TINY_NETWORK_PARAMS,
+        from_nodes=["assemble_anomaly_detector_node"],
+    )
+    # The URI of conf/base/mlflow.yml, relative to the project: MLflow caches one store per URI
+    # string, so this reads what the run wrote even after another project's run in this process.
+    mlflow.set_tracking_uri("sqlite:///mlflow.db")
+    (model,) = mlflow.search_logged_models(
+        filter_string="name = 'anomaly_detector'",
+        order_by=[{"field_name": "creation_timestamp", "ascending": False}],
+        max_results=1,
+        output_format="list",
+    )
+    port = _free_port()
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [bin_dir / "mlflow", "models", "serve", "-m", model.artifact_location]
+        + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # the server's uvicorn workers share its process group
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server)
+        yield url, model.model_id, model.source_run_id
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"mlflow models serve exited: {server.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"mlflow models serve did not answer /ping within {SERVER_START_SECONDS}s")
+
+
+def test_served_model_answers_with_anomaly_maps(served_model, project_with_models: Path):
+    url, model_id, run_id = served_model
+    scene = _scene()
+    request = urllib.request.Request(
+        f"{url}/invocations",
+        data=json.dumps({"inputs": scene[None].tolist()}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+
+    with urllib.request.urlopen(request, timeout=60) as response:
+        predictions = np.asarray(json.loads(response.read())["predictions"], dtype=np.float32)
+
+    assert predictions.shape == (1, *SCENE_SIZE)
+    assert np.isfinite(predictions).all() and 0 <= predictions.min() <= predictions.max() <= 1
+    detector = AnomalyDetector.from_mlflow(run_id, device="cpu")
+    np.testing.assert_allclose(predictions[0], detector(scene), atol=1e-5)
+    same = AnomalyDetector.from_mlflow(f"models:/{model_id}", device="cpu")
+    np.testing.assert_allclose(same(scene), predictions[0], atol=1e-5)
