@@ -38,6 +38,10 @@ def _unit(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
     return torch.rand(shape, generator=generator)
 
 
+def _signed_unit(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
+    return torch.rand(shape, generator=generator) * 2 - 1
+
+
 def _label_ids(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
     # Every id up to and including "unknown" (35).
     return torch.randint(0, NUM_LABEL_CHANNELS, shape, generator=generator)
@@ -65,17 +69,11 @@ def segmentation_spec(model: nn.Module, name: str = "segmentation") -> OnnxExpor
 
 
 class DeterministicSynthesis(nn.Module):
-    """``synthesise`` without a random generator, as a module with positional tensor inputs.
+    """``synthesise`` without a random generator, as a module with positional tensor inputs."""
 
-    Args:
-        synthesiser: The synthesis network.
-        uses_image: Whether ``forward`` takes the style image as its third input.
-    """
-
-    def __init__(self, synthesiser: SemanticImageSynthesiser, uses_image: bool) -> None:
+    def __init__(self, synthesiser: SemanticImageSynthesiser) -> None:
         super().__init__()
         self.synthesiser = synthesiser
-        self.uses_image = uses_image
 
     def forward(
         self, label_ids: torch.Tensor, instance_ids: torch.Tensor, image: torch.Tensor | None = None
@@ -90,19 +88,17 @@ def synthesis_spec(model: SemanticImageSynthesiser, name: str = "synthesis") -> 
     the other synthesis networks ignore the image and take any size their strides allow.
     """
     uses_image = isinstance(model, CCFPSE)
-    if isinstance(model, CCFPSE):
-        height, width = model.generator.output_size
-    else:
-        height, width = "height", "width"
+    # CC-FPSE reshapes its style code to a fixed latent grid, which fixes the output size.
+    height, width = model.generator.output_size if uses_image else ("height", "width")
     inputs = [
         TensorSpec("label_ids", ("batch", height, width), _label_ids),
         TensorSpec("instance_ids", ("batch", height, width), _instance_ids),
     ]
     if uses_image:
-        inputs.append(TensorSpec("image", ("batch", 3, height, width), _normal))
+        inputs.append(TensorSpec("image", ("batch", 3, height, width), _signed_unit))
     return OnnxExportSpec(
         name,
-        DeterministicSynthesis(model, uses_image),
+        DeterministicSynthesis(model),
         inputs=tuple(inputs),
         outputs=(TensorSpec("synthesis", ("batch", 3, height, width)),),
     )
