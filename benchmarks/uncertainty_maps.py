@@ -81,7 +81,7 @@ def frames_per_second(run, loaders: dict, models: MapModels, config: MapConfig) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=8)
+    parser.add_argument("--frames", type=int, default=4)
     parser.add_argument("--sizes", default="256x512,1024x2048", help="comma-separated HxW")
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
