@@ -20,28 +20,12 @@ from synboost_kedro.heatmaps import overlay
 from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
 from synboost_kedro.pipelines.inference import create_pipeline
 from synboost_kedro.pipelines.inference.nodes import score_images
+from tests.pipelines.uncertainty_maps.test_pipeline import PARAMS as MAP_PARAMS
 from tests.test_detector import street_image, tiny_detector
-from tests.uncertainty.conftest import tiny_networks
+from tests.uncertainty.conftest import _one_torch_thread, tiny_networks  # noqa: F401
 
-MAP_PARAMS = {
-    "device": "cpu",
-    "batch_size": 2,
-    "num_workers": 0,
-    "normalisation": "original",
-    "segmentation": {"height": 32, "width": 64},
-    "synthesis": {"height": 16, "width": 32, "style_seed": None},
-    "perceptual": {"height": 16, "width": 32, "vgg19_weights": None, "seed": 0},
-}
 FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}
 SIZES = {"wide": (40, 72), "tall": (50, 30), "grey": (24, 40)}
-
-
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def _write_images(folder: Path) -> None:
