@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,10 +24,14 @@ from synboost_kedro.training.dissimilarity_data import (
     FrameLoader,
     training_masks,
 )
+from synboost_kedro.training.distributed import launch_training
+from synboost_kedro.training.launch import LaunchConfig
 
 logger = logging.getLogger(__name__)
 
 #: Per-epoch entries of the training history that become MLflow metric histories.
+#: The parameter section of the process/machine layout (``training/launch.py``).
+DISTRIBUTED = "distributed"
 EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_rate")
 
 
@@ -38,7 +43,7 @@ def compute_class_weights(
     Returns:
         ``{"normal": w0, "anomaly": w1}``.
     """
-    config = DissimilarityTrainingConfig.from_dict(params)
+    config = _training_config(params)
     masks = training_masks(train_frames, config.image_height, config.image_width)
     counts = count_label_pixels(masks)
     weights = enet_class_weights(counts, config.class_weight_offset)
@@ -66,7 +71,7 @@ def train_dissimilarity_model(
         The best network twice (the project's model file and the MLflow model) and the training
         summary ``{"history": [per-epoch dict], "best_epoch": int}``.
     """
-    config = DissimilarityTrainingConfig.from_dict(params)
+    config = _training_config(params)
     datasets = {
         name: DissimilarityDataset(
             frames,
@@ -83,11 +88,21 @@ def train_dissimilarity_model(
         )
     }
     weights = np.array([class_weights[name] for name in CLASS_NAMES])
-    result = train_dissimilarity(
-        config, datasets["dissimilarity_train"], datasets["dissimilarity_val"], weights
+    launch = LaunchConfig.from_params(
+        params.get(DISTRIBUTED), f"dissimilarity_training.{DISTRIBUTED}"
     )
+    # Several processes: torchrun runs the Kedro-free loop per rank; this node runs once.
+    train = partial(launch_training, launch) if launch.is_distributed else train_dissimilarity
+    result = train(config, datasets["dissimilarity_train"], datasets["dissimilarity_val"], weights)
     summary = {"history": result.history, "best_epoch": result.best_epoch}
     return result.model, result.model, summary
+
+
+def _training_config(params: dict[str, Any]) -> DissimilarityTrainingConfig:
+    """The loop's settings: every ``dissimilarity_training`` key but ``distributed``."""
+    return DissimilarityTrainingConfig.from_dict(
+        {key: value for key, value in params.items() if key != DISTRIBUTED}
+    )
 
 
 def metric_histories(

@@ -1,0 +1,70 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+from synboost_kedro.training.launch import (
+    DistributedRunError,
+    LaunchConfig,
+    read_job,
+    read_result,
+    run_torchrun,
+    write_job,
+    write_result,
+)
+
+NAME = "dissimilarity_training.distributed"
+
+
+def test_no_section_is_one_process_in_this_process():
+    launch = LaunchConfig.from_params(None, NAME)
+    assert launch.world_size == 1 and not launch.is_distributed
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"nproc_per_node": 0}, f"{NAME}.nproc_per_node must be a positive integer"),
+        ({"nnodes": 2, "node_rank": 2, "job_dir": "x"}, f"{NAME}.node_rank must be in"),
+        ({"backend": "mpi"}, f"{NAME}.backend must be one of"),
+        ({"rdzv_endpoint": "node0"}, f"{NAME}.rdzv_endpoint must be 'host:port'"),
+        ({"nnodes": 2}, f"{NAME}.job_dir must be a folder shared by all 2 machines"),
+        ({"threads_per_process": 0}, f"{NAME}.threads_per_process must be null or >= 1"),
+        ({"gpus": 2}, r"Unknown parameters \['gpus'\]"),
+    ],
+)
+def test_bad_settings_name_the_parameter(params, message):
+    with pytest.raises(ValueError, match=message):
+        LaunchConfig.from_params(params, NAME)
+
+
+def test_one_machine_uses_a_standalone_rendezvous_and_several_the_static_one_of_node_0():
+    job = Path("/shared/job.pt")
+    alone = LaunchConfig(nproc_per_node=2).torchrun_command("pkg.mod", job)
+    assert alone[:3] == [sys.executable, "-m", "torch.distributed.run"]
+    assert "--standalone" in alone and alone[-3:] == ["-m", "pkg.mod", str(job)]
+    cluster = LaunchConfig(nproc_per_node=4, nnodes=3, rdzv_endpoint="node0:29500", job_dir="/s")
+    command = cluster.torchrun_command("pkg.mod", job, node_rank=2)
+    assert {"--nnodes=3", "--node-rank=2", "--rdzv-backend=static"} <= set(command)
+    assert "--rdzv-endpoint=node0:29500" in command and "--nproc-per-node=4" in command
+    assert cluster.world_size == 12
+
+
+def test_jobs_and_results_round_trip_and_a_missing_result_is_an_error(tmp_path: Path):
+    path = write_job(tmp_path, {"settings": {"a": 1}})
+    assert read_job(path) == {"settings": {"a": 1}}
+    with pytest.raises(DistributedRunError, match="without writing"):
+        read_result(tmp_path)
+    write_result(tmp_path, [1, 2])
+    assert read_result(tmp_path) == [1, 2]
+    with pytest.raises(FileNotFoundError, match="start the other machines after node 0"):
+        read_job(tmp_path / "missing.pt")
+
+
+def test_a_failing_module_raises_naming_the_rank_and_its_exit_code(tmp_path: Path):
+    job = tmp_path / "job.pt"
+    # json.tool exits with code 1 on a file that is not JSON: a stand-in for a crashing rank.
+    job.write_bytes(b"\x80 not json")
+    launch = LaunchConfig(nproc_per_node=1, threads_per_process=1)
+    with pytest.raises(DistributedRunError, match="Test job failed: rank 0 exited with code 1"):
+        run_torchrun(launch, "json.tool", job, "Test job")
