@@ -241,9 +241,10 @@ def test_from_mlflow_finds_the_detector_inside_a_model_folder(detector, tmp_path
         AnomalyDetector.from_mlflow((tmp_path / "empty").as_uri())
 
 
-def test_package_exports_the_detector_without_importing_torch_eagerly():
+def test_package_exports_the_detector_lazily_and_the_detector_needs_no_kedro():
     code = (
         "import sys, synboost_kedro; assert 'torch' not in sys.modules; "
-        "from synboost_kedro import AnomalyDetector; assert 'torch' in sys.modules"
+        "from synboost_kedro import AnomalyDetector; assert 'torch' in sys.modules; "
+        "assert not any(name.startswith('kedro') for name in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

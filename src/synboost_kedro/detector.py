@@ -37,6 +37,7 @@ from synboost_kedro.evaluation.fusion import FUSABLE_METHODS, fuse_scores
 from synboost_kedro.evaluation.scoring import dissimilarity_probabilities, resize_scores
 from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.images import rgb_array
+from synboost_kedro.models.build_config import BUILD_CONFIG_ATTRIBUTE
 from synboost_kedro.models.dissimilarity import DissimilarityNet
 from synboost_kedro.models.dissimilarity.checkpoint import CHECKPOINT_FORMAT
 from synboost_kedro.models.dissimilarity.inputs import ANOMALY_WEIGHT, ENTROPY_WEIGHT
@@ -258,6 +259,7 @@ class AnomalyDetector:
             FileNotFoundError, ValueError or ``DatasetError``: a file is missing or is not a
                 model file of the expected kind; the message names it.
         """
+        # On use: the datasets import Kedro, the detector itself does not.
         from synboost_kedro.datasets.torch_model import read_model_file
 
         settings = settings or DetectorSettings()
@@ -307,7 +309,7 @@ class AnomalyDetector:
         Raises:
             FileNotFoundError: the downloaded model holds no saved detector.
         """
-        import mlflow
+        import mlflow  # on use: slow to import, and only this constructor needs it
 
         uri = run_id_or_model_uri
         if ":" not in uri and not Path(uri).exists():
@@ -324,6 +326,7 @@ class AnomalyDetector:
         The VGG19 of the perceptual difference is not copied: it is rebuilt from
         ``settings.vgg19_weights`` (or its seed) when loading.
         """
+        # On use: the datasets import Kedro, the detector itself does not.
         from synboost_kedro.datasets.torch_model import write_model_file
 
         directory = Path(directory)
@@ -335,7 +338,7 @@ class AnomalyDetector:
         for kind, network in networks.items():
             write_model_file(network, directory / MODEL_FILES[kind])
         dissimilarity_path = directory / MODEL_FILES["dissimilarity"]
-        if hasattr(self.dissimilarity, "build_config"):
+        if hasattr(self.dissimilarity, BUILD_CONFIG_ATTRIBUTE):
             write_model_file(self.dissimilarity, dissimilarity_path)
         else:
             self.dissimilarity.save(dissimilarity_path)
@@ -479,11 +482,13 @@ def full_size_analysis(output: _NetworkOutput) -> AnomalyAnalysis:
 
 def _read_dissimilarity(path: str | os.PathLike) -> nn.Module:
     """A dissimilarity network from a ``TorchModelDataset`` or ``DissimilarityNet.save`` file."""
+    # On use: the datasets import Kedro, the detector itself does not.
     from synboost_kedro.datasets.torch_model import read_model_file
 
     path = Path(path)
     if path.is_file():
-        stored = torch.load(path, map_location="cpu", weights_only=True)
+        # Memory-mapped, so telling the two formats apart does not read the tensors.
+        stored = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
         if isinstance(stored, Mapping) and stored.get("format") == CHECKPOINT_FORMAT:
             return DissimilarityNet.load(path)
     return read_model_file(path, "dissimilarity")
