@@ -89,6 +89,20 @@ def test_inference_run_reads_the_folder_given_on_the_command_line(project_with_m
     ).is_file()
 
 
+def test_default_inference_reads_the_synthetic_benchmark_images(project_with_models: Path):
+    run_kedro(project_with_models, "synthetic_data")
+
+    run_kedro(project_with_models, "inference", TINY_NETWORK_PARAMS)
+
+    images = sorted(
+        (
+            project_with_models / "data" / "01_raw" / "synthetic_fs_lost_and_found" / "images"
+        ).iterdir()
+    )
+    maps = project_with_models / "data" / "07_model_output" / "inference" / "anomaly"
+    assert images and sorted(maps.glob("*.npy")) == [maps / f"{image.stem}.npy" for image in images]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
