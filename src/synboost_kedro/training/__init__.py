@@ -1,1 +1,1 @@
-"""Kedro-free training and evaluation loops for the reference segmentation and synthesis models."""
+"""Kedro-free training and evaluation loops (reference networks, dissimilarity network)."""

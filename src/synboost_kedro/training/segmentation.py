@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from synboost_kedro.cityscapes import IGNORE_TRAIN_ID, NUM_TRAIN_IDS, TRAIN_ID_NAMES
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.training.checkpointing import EpochCheckpointer, run_resumable_epochs
+from synboost_kedro.training.class_weights import enet_class_weights
 from synboost_kedro.training.data import FrameLoader, FrameTensors, epoch_batches, load_frames
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,9 @@ def inverse_log_frequency_weights(train_ids: torch.Tensor) -> torch.Tensor:
         ``[19]`` weights; classes absent from ``train_ids`` get 0.
     """
     valid = train_ids[train_ids != IGNORE_TRAIN_ID]
-    counts = torch.bincount(valid.flatten(), minlength=NUM_TRAIN_IDS).double()
-    frequencies = counts / counts.sum().clamp(min=1)
-    weights = 1 / torch.log(1.02 + frequencies)
-    return torch.where(counts > 0, weights, torch.zeros_like(weights)).float()
+    counts = torch.bincount(valid.flatten(), minlength=NUM_TRAIN_IDS)
+    weights = torch.from_numpy(enet_class_weights(counts.numpy())).float()
+    return torch.where(counts > 0, weights, torch.zeros_like(weights))
 
 
 def train_segmentation(
