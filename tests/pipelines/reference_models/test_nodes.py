@@ -134,9 +134,10 @@ def test_the_example_shows_image_prediction_and_synthesis_per_frame(frames):
     segmenter, _ = fit_segmentation_model(frames, _segmentation_params(train=False))
     synthesiser, _ = fit_synthesis_model(frames, _synthesis_params(train=False))
 
-    example = draw_reference_example(
-        segmenter, synthesiser, frames, {"frames": 2, "height": 8, "width": 16}
-    )
+    sizes = {"segmentation_height": 8, "segmentation_width": 16}
+    sizes |= {"synthesis_height": 4, "synthesis_width": 8}
+
+    example = draw_reference_example(segmenter, synthesiser, frames, {"frames": 2, **sizes})
 
     assert example.size == (3 * 16, 2 * 8)
     assert example.mode == "RGB"

@@ -25,8 +25,10 @@ TINY = {
     "reference_synthesis.evaluation.height": 32,
     "reference_synthesis.evaluation.width": 64,
     "reference_example.frames": 1,
-    "reference_example.height": 32,
-    "reference_example.width": 64,
+    "reference_example.segmentation_height": 32,
+    "reference_example.segmentation_width": 64,
+    "reference_example.synthesis_height": 32,
+    "reference_example.synthesis_width": 64,
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
@@ -102,20 +103,26 @@ def draw_reference_example(
 ) -> Image.Image:
     """A grid with one validation frame per row: image | predicted segmentation | synthesis.
 
-    The synthesis is drawn from the *predicted* segmentation, as SynBoost does at inference.
+    Each network runs at its own resolution; the synthesis is drawn from the *predicted*
+    segmentation, as SynBoost does at inference, and shown resized to the segmentation's size.
 
     Args:
         segmentation_model: The reference segmentation network.
         synthesis_model: The reference synthesis network.
         val_frames: ``cityscapes_val``.
-        params: ``reference_example``: ``frames`` (how many rows), ``height``, ``width``.
+        params: ``reference_example``: ``frames`` (how many rows), ``segmentation_height`` /
+            ``segmentation_width`` and ``synthesis_height`` / ``synthesis_width``.
     """
     chosen = dict(sorted(val_frames.items())[: params["frames"]])
-    data = load_frames(chosen, params["height"], params["width"], "example frames")
+    size = (params["segmentation_height"], params["segmentation_width"])
+    data = load_frames(chosen, *size, "example frames")
     predicted = predict_train_ids(segmentation_model, data, batch_size=len(data))
     label_ids = torch.from_numpy(TRAIN_TO_LABEL_ID).long()[predicted]
+    synthesis_size = (params["synthesis_height"], params["synthesis_width"])
+    label_ids = F.interpolate(label_ids[:, None].float(), size=synthesis_size, mode="nearest")
     with torch.no_grad():
-        synthesis = synthesis_model.eval().synthesise(label_ids, None)
+        synthesis = synthesis_model.eval().synthesise(label_ids[:, 0].long(), None)
+    synthesis = F.interpolate(synthesis, size=size, mode="bilinear", align_corners=False)
     rows = [
         np.concatenate(
             [
