@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import mlflow
 import numpy as np
 import pytest
 import torch
@@ -14,8 +15,14 @@ from synboost_kedro.training.dissimilarity import (
     train_dissimilarity,
 )
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
-from synboost_kedro.training.distributed import TEST_EXIT_CODE, TEST_EXIT_ENV, launch_training
+from synboost_kedro.training.distributed import (
+    TEST_EXIT_CODE,
+    TEST_EXIT_ENV,
+    TrainingProgress,
+    launch_training,
+)
 from synboost_kedro.training.launch import RESULT_FILE_NAME, DistributedRunError, LaunchConfig
+from synboost_kedro.training.process_group import ProcessGroup
 from tests.training.processed_sets import write_processed_set
 
 HEIGHT, WIDTH = 16, 32
@@ -105,3 +112,22 @@ def test_a_rank_that_dies_fails_the_run_naming_it_and_keeps_the_last_checkpoint_
     assert state["epoch"] == 1
     assert not (job_dir / RESULT_FILE_NAME).exists()
     assert not [path.name for path in (tmp_path / "state").iterdir() if path.name.startswith(".")]
+
+
+def test_rank_0_logs_live_epoch_metrics_into_the_launching_run(tmp_path: Path, monkeypatch):
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    run = mlflow.start_run()
+    environment = TWO_PROCESSES.rank_environment()
+    assert environment["MLFLOW_RUN_ID"] == run.info.run_id
+    assert environment["OMP_NUM_THREADS"] == "1"
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert TrainingProgress.from_environment(ProcessGroup(rank=1, world_size=2)) is None
+
+    progress = TrainingProgress.from_environment(ProcessGroup(rank=0, world_size=2))
+    progress({"epoch": 1, "train_loss": 0.5, "val_loss": 0.25})
+
+    logged = mlflow.get_run(run.info.run_id)
+    assert logged.data.metrics == {"live_train_loss": 0.5, "live_val_loss": 0.25}
+    assert logged.data.params == {"training_processes": "2"}
+    assert logged.info.status == "RUNNING"  # the Kedro process still owns the run
