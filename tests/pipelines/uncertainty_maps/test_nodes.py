@@ -3,6 +3,7 @@ import torch
 
 from synboost_kedro.pipelines.uncertainty_maps import nodes
 from synboost_kedro.uncertainty import MapProducer, SynthesisLabels
+from synboost_kedro.uncertainty.sharding import ShardedMapProducer
 from tests.pipelines.uncertainty_maps.test_pipeline import FRAME_IDS, PARAMS
 from tests.uncertainty.conftest import processed_frame, tiny_networks
 
@@ -45,3 +46,15 @@ def test_the_vgg_network_gets_the_configured_weights_file_and_seed(monkeypatch):
     nodes.build_perceptual_network({"perceptual": {"vgg19_weights": None}})
 
     assert calls == [(("vgg19.pth",), {"seed": 5}), ((None,), {"seed": 0})]
+
+
+def test_several_processes_make_a_sharded_producer_and_bad_layouts_are_named():
+    frames = {frame_id: (lambda: pytest.fail("loaded too early")) for frame_id in FRAME_IDS}
+    two = {**PARAMS, "distributed": {"nproc_per_node": 2, "backend": "gloo"}}
+
+    producer = _plan(frames, two)
+
+    assert isinstance(producer, ShardedMapProducer)
+    assert producer.frame_ids() == FRAME_IDS
+    with pytest.raises(ValueError, match="uncertainty_maps.distributed.nproc_per_node"):
+        _plan(frames, {**PARAMS, "distributed": {"nproc_per_node": 0}})
