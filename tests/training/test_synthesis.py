@@ -48,7 +48,9 @@ def test_every_optional_loss_trains_and_is_reported(train_frames):
 def test_resumed_training_with_a_discriminator_matches_an_uninterrupted_one(
     train_frames, tmp_path, monkeypatch
 ):
-    config = _training(losses={"l1": 1.0, "adversarial": 0.1}, discriminator={"num_layers": 1})
+    config = _training(
+        losses={"l1": 1.0, "adversarial": 0.1}, discriminator={"base_channels": 4, "num_layers": 1}
+    )
     straight, _ = train_synthesis(train_frames, TINY_MODEL, config)
     interrupt_after_first_epoch(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
