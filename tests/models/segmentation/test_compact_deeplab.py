@@ -36,4 +36,4 @@ def test_compact_deeplab_rejects_a_skip_from_the_last_stage():
 def test_downsampled_input_still_gives_logits_at_input_resolution():
     model = create_segmentation_model("compact_deeplab", input_downsample=2)
 
-    assert model(torch.randn(1, 3, 30, 50)).shape == (1, 19, 30, 50)
+    assert model(torch.randn(1, 3, 66, 98)).shape == (1, 19, 66, 98)
