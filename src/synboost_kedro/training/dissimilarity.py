@@ -324,6 +324,7 @@ def train_dissimilarity(
         )
         if group.is_main:
             checkpointer.save(epoch + 1, history)
+        group.barrier()
         if on_epoch is not None:
             on_epoch(record)
 

@@ -147,6 +147,11 @@ class ProcessGroup:
         dist.broadcast_object_list(shared, src=0)
         return shared[0]
 
+    def barrier(self) -> None:
+        """Wait for every rank, e.g. until rank 0 has saved an epoch's state."""
+        if self.world_size > 1:
+            dist.barrier()
+
     def check_same(self, value: int, what: str) -> None:
         """Raise on every rank unless all ranks hold the same ``value``.
 
