@@ -1,4 +1,4 @@
-"""synboost-kedro file for ensuring the package is executable as `synboost-kedro` and `python -m synboost_kedro`."""
+"""Makes the package executable as ``synboost-kedro`` and ``python -m synboost_kedro``."""
 
 import sys
 from pathlib import Path

@@ -1,1 +1,1 @@
-"""Kedro-free model code: segmentation, synthesis, perceptual difference and dissimilarity networks."""
+"""Kedro-free networks: segmentation, synthesis, perceptual difference and dissimilarity."""
