@@ -8,6 +8,7 @@ NEAREST and scores bilinearly, and honours its seed. It is Kedro-free::
     from synboost_kedro import AnomalyDetector
 
     detector = AnomalyDetector.from_mlflow("runs:/<run id>/anomaly_detector")
+    detector = AnomalyDetector.from_original_release("models")  # the authors' models.tar
     scores = detector(image)          # float32 [H, W] at the image's size
     maps = detector.analyse(image)    # every intermediate map, also at the image's size
 
@@ -37,11 +38,13 @@ from synboost_kedro.evaluation.fusion import FUSABLE_METHODS, fuse_scores
 from synboost_kedro.evaluation.scoring import dissimilarity_probabilities, resize_scores
 from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.images import rgb_array
-from synboost_kedro.models.build_config import BUILD_CONFIG_ATTRIBUTE
-from synboost_kedro.models.dissimilarity import DissimilarityNet
+from synboost_kedro.models.build_config import BUILD_CONFIG_ATTRIBUTE, attach_build_config
+from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
 from synboost_kedro.models.dissimilarity.checkpoint import CHECKPOINT_FORMAT
 from synboost_kedro.models.dissimilarity.inputs import ANOMALY_WEIGHT, ENTROPY_WEIGHT
 from synboost_kedro.models.perceptual import PerceptualDifference
+from synboost_kedro.models.segmentation import create_segmentation_model
+from synboost_kedro.models.synthesis import create_synthesis_model
 from synboost_kedro.training.dissimilarity_data import prepare_sample
 from synboost_kedro.uncertainty import (
     MapConfig,
@@ -167,6 +170,29 @@ class DetectorSettings:
         )
 
 
+#: The original end-to-end recipe (spec §1.3-1.4), spelled out: segmentation at 1024×2048,
+#: synthesis and dissimilarity at 256×512, the original's entropy/distance normalisation and
+#: the "ours" ensemble 0.75·p_anomaly + 0.25·entropy.
+ORIGINAL_RECIPE = DetectorSettings(
+    segmentation_size=(1024, 2048),
+    synthesis_size=(256, 512),
+    dissimilarity_size=(256, 512),
+    fusion_weights={"dissimilarity": ANOMALY_WEIGHT, "entropy": ENTROPY_WEIGHT},
+    normalisation=Normalisation.ORIGINAL.value,
+)
+#: The baseline variant has no ensemble: its score is the anomaly probability (spec §1.3 step 12).
+ORIGINAL_BASELINE_FUSION = {"dissimilarity": 1.0}
+
+#: Files of the authors' ``models.tar`` (spec §6.4), relative to its ``models/`` folder.
+ORIGINAL_SEGMENTATION_FILE = Path("image-segmentation") / "cityscapes_best.pth"
+ORIGINAL_GENERATOR_FILE = Path("image-synthesis") / "latest_net_G.pth"
+ORIGINAL_ENCODER_FILE = Path("image-synthesis") / "latest_net_E.pth"
+ORIGINAL_DISSIMILARITY_FILES = {
+    "ours": Path("image-dissimilarity") / "best_net_baseline_void_prior_spadedecoder_mult_3.pth",
+    "baseline": Path("image-dissimilarity") / "best_net_baseline_mult_3.pth",
+}
+
+
 @dataclass(frozen=True)
 class AnomalyAnalysis:
     """Every map of one image, at the image's size.
@@ -269,6 +295,58 @@ class AnomalyDetector:
             read_model_file(segmentation, "segmentation"),
             read_model_file(synthesis, "synthesis"),
             _read_dissimilarity(dissimilarity),
+            settings=settings,
+            device=device,
+        )
+
+    @classmethod
+    def from_original_release(
+        cls,
+        models_dir: str | os.PathLike,
+        variant: str = "ours",
+        vgg19_weights: str | os.PathLike | None = None,
+        *,
+        device: str | torch.device = "auto",
+        settings: DetectorSettings | None = None,
+    ) -> AnomalyDetector:
+        """Build the authors' released detector from the ``models/`` folder of ``models.tar``.
+
+        The networks are built through the model registries, so :meth:`save` writes files the
+        pipelines' ``TorchModelDataset`` reads.
+
+        Args:
+            models_dir: The folder holding ``image-segmentation/``, ``image-synthesis/`` and
+                ``image-dissimilarity/`` (spec §6.4).
+            variant: ``"ours"`` (priors, fused with entropy) or ``"baseline"`` (no priors;
+                the score is the anomaly probability).
+            vgg19_weights: Local torchvision VGG19 state dict of the perceptual difference
+                (overrides ``settings``); ``None`` keeps ``settings``' (random features when
+                unset, for smoke runs only).
+            device: See :class:`AnomalyDetector`.
+            settings: Replaces :data:`ORIGINAL_RECIPE` (and the baseline's fusion), e.g. a
+                smaller segmentation size.
+
+        Raises:
+            FileNotFoundError: release files are missing; the message lists every expected path
+                that is not there.
+            ValueError: ``variant`` is unknown, or a file does not fit its network (the message
+                names the file and the offending keys).
+        """
+        segmentation, generator, encoder, dissimilarity = _release_paths(Path(models_dir), variant)
+        if settings is None:
+            settings = ORIGINAL_RECIPE
+            if variant == "baseline":
+                settings = dataclasses.replace(
+                    settings, fusion_weights=dict(ORIGINAL_BASELINE_FUSION)
+                )
+        if vgg19_weights is not None:
+            settings = dataclasses.replace(settings, vgg19_weights=str(vgg19_weights))
+        return cls(
+            create_segmentation_model("wrn38_deeplabv3plus", checkpoint_path=str(segmentation)),
+            create_synthesis_model(
+                "ccfpse", generator_path=str(generator), encoder_path=str(encoder)
+            ),
+            _original_dissimilarity(dissimilarity, variant),
             settings=settings,
             device=device,
         )
@@ -492,6 +570,40 @@ def _read_dissimilarity(path: str | os.PathLike) -> nn.Module:
         if isinstance(stored, Mapping) and stored.get("format") == CHECKPOINT_FORMAT:
             return DissimilarityNet.load(path)
     return read_model_file(path, "dissimilarity")
+
+
+def _release_paths(models_dir: Path, variant: str) -> tuple[Path, Path, Path, Path]:
+    """The four release files of ``variant`` under ``models_dir``, all checked to exist."""
+    if variant not in ORIGINAL_DISSIMILARITY_FILES:
+        raise ValueError(
+            f"Unknown release variant '{variant}'; choose one of "
+            f"{sorted(ORIGINAL_DISSIMILARITY_FILES)}"
+        )
+    paths = tuple(
+        models_dir / name
+        for name in (
+            ORIGINAL_SEGMENTATION_FILE,
+            ORIGINAL_GENERATOR_FILE,
+            ORIGINAL_ENCODER_FILE,
+            ORIGINAL_DISSIMILARITY_FILES[variant],
+        )
+    )
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"The SynBoost release ({variant}) under '{models_dir}' lacks "
+            + ", ".join(f"'{path}'" for path in missing)
+            + "; extract the authors' models.tar there (its models/ folder)"
+        )
+    return paths
+
+
+def _original_dissimilarity(path: Path, variant: str) -> DissimilarityNet:
+    """The released dissimilarity network, with the build config ``TorchModelDataset`` saves."""
+    options = DissimilarityConfig.preset(variant).to_dict()
+    architecture = options.pop("architecture")
+    network = DissimilarityNet.from_original_checkpoint(path, variant)
+    return attach_build_config(network, "dissimilarity", architecture, options)
 
 
 def _content_name(image: np.ndarray) -> str:
