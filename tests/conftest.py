@@ -75,6 +75,14 @@ def kedro_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (project / "src").mkdir()  # the package itself is imported from its installed location
     shutil.copytree(PROJECT_ROOT / "conf", project / "conf", ignore=shutil.ignore_patterns("local"))
     (project / "conf" / "local").mkdir()
+    # MLflow caches one store per URI string: a relative sqlite URI would keep pointing at the
+    # first test project's database, so every test project tracks to its own absolute path.
+    mlflow_config = project / "conf" / "base" / "mlflow.yml"
+    mlflow_config.write_text(
+        mlflow_config.read_text().replace(
+            "sqlite:///mlflow.db", f"sqlite:///{project / 'mlflow.db'}"
+        )
+    )
     for layer in sorted(p.name for p in (PROJECT_ROOT / "data").iterdir() if p.is_dir()):
         (project / "data" / layer).mkdir(parents=True)
     monkeypatch.chdir(project)

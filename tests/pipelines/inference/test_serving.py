@@ -118,9 +118,7 @@ def served_model(project_with_models: Path) -> Iterator[tuple[str, str, str]]:
         TINY_NETWORK_PARAMS,
         from_nodes=["assemble_anomaly_detector_node"],
     )
-    # The URI of conf/base/mlflow.yml, relative to the project: MLflow caches one store per URI
-    # string, so this reads what the run wrote even after another project's run in this process.
-    mlflow.set_tracking_uri("sqlite:///mlflow.db")
+    mlflow.set_tracking_uri(f"sqlite:///{project_with_models / 'mlflow.db'}")
     (model,) = mlflow.search_logged_models(
         filter_string="name = 'anomaly_detector'",
         order_by=[{"field_name": "creation_timestamp", "ascending": False}],
