@@ -40,6 +40,7 @@ from synboost_kedro.training.dissimilarity_data import (
 )
 from synboost_kedro.training.process_group import SINGLE_PROCESS, ProcessGroup
 from synboost_kedro.utils import seed_everything
+from synboost_kedro.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ class DissimilarityTrainingConfig:
                 f"dissimilarity_training.selection_metric must be one of {SELECTION_METRICS}, "
                 f"got '{self.selection_metric}'"
             )
-        resolve_device(self.device)
+        resolve_device(self.device, "dissimilarity_training.device")
         self.network_config()
 
     @classmethod
@@ -162,27 +163,6 @@ class TrainingResult:
     model: DissimilarityNet
     history: list[dict[str, float]]
     best_epoch: int
-
-
-def resolve_device(name: str) -> torch.device:
-    """``"auto"`` → CUDA when available, else CPU; other names as given.
-
-    Raises:
-        ValueError: an unknown name, or CUDA asked for but not available.
-    """
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name != "cpu" and not (name == "cuda" or name.startswith("cuda:")):
-        raise ValueError(
-            "dissimilarity_training.device must be 'auto', 'cpu', 'cuda' or 'cuda:<n>', "
-            f"got '{name}'"
-        )
-    if name != "cpu" and not torch.cuda.is_available():
-        raise ValueError(
-            f"dissimilarity_training.device is '{name}' but CUDA is not available; "
-            "use 'auto' or 'cpu'"
-        )
-    return torch.device(name)
 
 
 def build_model(config: DissimilarityTrainingConfig) -> DissimilarityNet:
@@ -242,7 +222,7 @@ def train_dissimilarity(
     if config.selection_metric == "average_precision":
         _check_selectable(val_set)
     seed_everything(config.seed)
-    device = group.device(resolve_device(config.device))
+    device = group.device(resolve_device(config.device, "dissimilarity_training.device"))
     model = build_model(config).to(device)
     best_model = copy.deepcopy(model)
     optimizer = torch.optim.Adam(

@@ -10,6 +10,7 @@ from typing import Any
 import torch
 
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
+from synboost_kedro.utils.device import resolve_device
 
 Size = tuple[int, int]
 
@@ -84,28 +85,8 @@ class MapConfig:
             channels_last=_boolean(params, "channels_last", default=True),
             batch_size=_integer(params, "batch_size", minimum=1),
             num_workers=_integer(params, "num_workers", minimum=0),
-            device=resolve_device(params.get("device", "auto")),
+            device=resolve_device(params.get("device", "auto"), "uncertainty_maps.device"),
         )
-
-
-def resolve_device(name: str) -> torch.device:
-    """``"cpu"``, ``"cuda"`` (or ``"cuda:<i>"``), or ``"auto"`` (CUDA when available).
-
-    Raises:
-        ValueError: unknown name, or CUDA asked for but not available.
-    """
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if not isinstance(name, str) or not (name == "cpu" or name.partition(":")[0] == "cuda"):
-        raise ValueError(
-            f"Parameter uncertainty_maps.device must be cpu, cuda or auto, got {name!r}"
-        )
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(
-            f"Parameter uncertainty_maps.device is {name!r} but CUDA is not available; "
-            "use cpu or auto"
-        )
-    return torch.device(name)
 
 
 def _section(params: Mapping[str, Any], key: str) -> Mapping[str, Any]:

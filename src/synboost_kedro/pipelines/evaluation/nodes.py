@@ -37,7 +37,7 @@ from synboost_kedro.metrics import (
     ComponentMetricAccumulator,
     PixelMetricAccumulator,
 )
-from synboost_kedro.training.dissimilarity import resolve_device
+from synboost_kedro.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,9 @@ def score_set(
         batch_size=params["batch_size"],
         semantic_source=semantic_source,
     )
-    return SetScorer(frames, maps, model, config, resolve_device(params["device"]))
+    return SetScorer(
+        frames, maps, model, config, resolve_device(params["device"], "evaluation.device")
+    )
 
 
 def _scores_with_labels(
