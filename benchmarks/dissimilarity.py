@@ -28,7 +28,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from synboost_kedro.models.dissimilarity import (
     DissimilarityConfig,
     DissimilarityNet,
-    semantic_one_hot,
+    random_inputs,
 )
 from synboost_kedro.models.dissimilarity.spade import Spade, SpadeDecoderBlock
 
@@ -44,18 +44,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def make_inputs(batch: int, height: int, width: int) -> dict[str, torch.Tensor]:
-    generator = torch.Generator().manual_seed(batch)
-    train_ids = torch.randint(0, 20, (batch, height, width), generator=generator)
-    train_ids[train_ids == 19] = 255
-    priors = torch.rand(3, batch, 1, height, width, generator=generator)
-    return {
-        "image": torch.randn(batch, 3, height, width, generator=generator),
-        "synthesis": torch.randn(batch, 3, height, width, generator=generator),
-        "semantic": semantic_one_hot(train_ids),
-        "entropy": priors[0],
-        "mae": priors[1],
-        "distance": priors[2],
-    }
+    return random_inputs(batch, height, width, seed=batch)
 
 
 # ------------------------------------------------------------------------ plain eager reference

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from synboost_kedro.models.dissimilarity import semantic_one_hot
+from synboost_kedro.models.dissimilarity import random_inputs
 
 MANIFEST_NAMES = {
     "ours": "dissim_state_dict_manifest.tsv",
@@ -46,20 +46,7 @@ def read_manifest(path: Path) -> tuple[list[tuple[str, tuple[int, ...]]], int]:
     return rows, total
 
 
-def make_inputs(batch: int = 1, height: int = 32, width: int = 64, seed: int = 0):
-    """Random network inputs: images, semantic one-hot (with void pixels) and the three priors."""
-    generator = torch.Generator().manual_seed(seed)
-    train_ids = torch.randint(0, 19, (batch, height, width), generator=generator)
-    train_ids[:, :2] = 255
-    priors = torch.rand(3, batch, 1, height, width, generator=generator)
-    return {
-        "image": torch.randn(batch, 3, height, width, generator=generator),
-        "synthesis": torch.randn(batch, 3, height, width, generator=generator),
-        "semantic": semantic_one_hot(train_ids),
-        "entropy": priors[0],
-        "mae": priors[1],
-        "distance": priors[2],
-    }
+make_inputs = random_inputs
 
 
 @pytest.fixture(autouse=True)

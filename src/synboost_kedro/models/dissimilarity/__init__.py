@@ -10,6 +10,7 @@ from synboost_kedro.models.dissimilarity.inputs import (
     anomaly_probability,
     fuse_with_entropy,
     imagenet_normalise,
+    random_inputs,
     semantic_one_hot,
     stack_priors,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "fuse_with_entropy",
     "imagenet_normalise",
     "load_original_state_dict",
+    "random_inputs",
     "semantic_one_hot",
     "stack_priors",
     "unwrap_state_dict",

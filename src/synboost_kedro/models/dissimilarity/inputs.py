@@ -89,3 +89,25 @@ def fuse_with_entropy(
             f"anomaly shape {tuple(anomaly.shape)}"
         )
     return anomaly_weight * anomaly + entropy_weight * entropy
+
+
+def random_inputs(
+    batch: int = 1, height: int = 32, width: int = 64, seed: int = 0
+) -> dict[str, torch.Tensor]:
+    """Seeded random keyword inputs of the network, for tracing, export checks and benchmarks.
+
+    Images are standard-normal, the semantic one-hot has void (all-zero) pixels in its top two
+    rows, and the three priors are uniform in [0, 1].
+    """
+    generator = torch.Generator().manual_seed(seed)
+    train_ids = torch.randint(0, 19, (batch, height, width), generator=generator)
+    train_ids[:, :2] = 255
+    priors = torch.rand(3, batch, 1, height, width, generator=generator)
+    return {
+        "image": torch.randn(batch, 3, height, width, generator=generator),
+        "synthesis": torch.randn(batch, 3, height, width, generator=generator),
+        "semantic": semantic_one_hot(train_ids),
+        "entropy": priors[0],
+        "mae": priors[1],
+        "distance": priors[2],
+    }
