@@ -57,6 +57,7 @@ from synboost_kedro.uncertainty import (
 from synboost_kedro.uncertainty.frame_inputs import resize_array
 from synboost_kedro.uncertainty.quantise import uint8_to_unit
 from synboost_kedro.utils import atomic_write_bytes
+from synboost_kedro.utils.strict_fields import from_known_fields
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +151,7 @@ class DetectorSettings:
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DetectorSettings:
         """Settings from :meth:`to_dict` output; unknown keys are an error naming them."""
-        known = {option.name for option in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"Unknown detector settings {unknown}; known: {sorted(known)}")
-        return cls(**values)
+        return from_known_fields(cls, values, "detector settings")
 
     def map_config(self, device: torch.device) -> MapConfig:
         """The uncertainty-map settings for predicted labels on ``device``."""

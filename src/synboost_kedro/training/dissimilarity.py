@@ -41,6 +41,7 @@ from synboost_kedro.training.dissimilarity_data import (
 from synboost_kedro.training.process_group import SINGLE_PROCESS, ProcessGroup
 from synboost_kedro.utils import seed_everything
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.strict_fields import from_known_fields
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +131,7 @@ class DissimilarityTrainingConfig:
     @classmethod
     def from_dict(cls, params: dict[str, Any]) -> DissimilarityTrainingConfig:
         """Build from the ``dissimilarity_training`` parameters; unknown keys are an error."""
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            raise ValueError(
-                f"Unknown dissimilarity_training parameters {unknown}; known: {sorted(known)}"
-            )
-        return cls(**params)
+        return from_known_fields(cls, params, "dissimilarity_training parameters")
 
     def network_config(self) -> DissimilarityConfig:
         """The architecture: the ``variant`` preset with the ``architecture`` overrides."""

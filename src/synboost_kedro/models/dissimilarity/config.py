@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from synboost_kedro.utils.strict_fields import from_known_fields
+
 ARCHITECTURES = ("vgg16", "vgg16_bn")
 SPADE_PLACEMENTS = ("", "encoder", "decoder", "both")
 
@@ -86,13 +88,7 @@ class DissimilarityConfig:
     @classmethod
     def from_dict(cls, options: dict[str, Any]) -> DissimilarityConfig:
         """Build from a dict such as a Kedro parameters section; unknown keys are an error."""
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise ValueError(
-                f"Unknown dissimilarity options {unknown}; known options: {sorted(known)}"
-            )
-        return cls(**options)
+        return from_known_fields(cls, options, "dissimilarity options")
 
     @classmethod
     def preset(cls, name: str) -> DissimilarityConfig:
