@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -58,6 +58,9 @@ from synboost_kedro.uncertainty.frame_inputs import resize_array
 from synboost_kedro.uncertainty.quantise import uint8_to_unit
 from synboost_kedro.utils import atomic_write_bytes
 from synboost_kedro.utils.strict_fields import from_known_fields
+
+if TYPE_CHECKING:
+    from synboost_kedro.export.runtime import OnnxSource
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +156,20 @@ class DetectorSettings:
         """Settings from :meth:`to_dict` output; unknown keys are an error naming them."""
         return from_known_fields(cls, values, "detector settings")
 
+    @classmethod
+    def read(cls, directory: str | os.PathLike) -> DetectorSettings:
+        """The settings of a detector saved in ``directory`` by :meth:`AnomalyDetector.save`.
+
+        Raises:
+            FileNotFoundError: ``directory`` holds no complete saved detector.
+        """
+        path = Path(directory) / SETTINGS_FILE
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"'{directory}' holds no saved anomaly detector (no {SETTINGS_FILE})"
+            )
+        return cls.from_dict(json.loads(path.read_text()))
+
     def map_config(self, device: torch.device) -> MapConfig:
         """The uncertainty-map settings for predicted labels on ``device``."""
         return MapConfig(
@@ -230,7 +247,8 @@ class AnomalyDetector:
         segmentation: ImageNet-normalised RGB ``[B, 3, H, W]`` → 19 train-id logits.
         synthesis: A :class:`~synboost_kedro.models.synthesis.SemanticImageSynthesiser`.
         dissimilarity: The dissimilarity network.
-        perceptual: The VGG19 perceptual difference; built from ``settings`` when omitted.
+        perceptual: The VGG19 perceptual difference (a :class:`PerceptualDifference` or its
+            ONNX export); built from ``settings`` when omitted.
         settings: Resolutions, fusion weights, seed, batch size and size limit.
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda[:i]"`` or a device.
     """
@@ -241,7 +259,7 @@ class AnomalyDetector:
         synthesis: nn.Module,
         dissimilarity: nn.Module,
         *,
-        perceptual: PerceptualDifference | None = None,
+        perceptual: nn.Module | None = None,
         settings: DetectorSettings | None = None,
         device: str | torch.device = "auto",
     ) -> None:
@@ -254,6 +272,8 @@ class AnomalyDetector:
         if self.device.type == "cpu" and hasattr(self.dissimilarity, "optimize_for_cpu"):
             self.dissimilarity.optimize_for_cpu()
         self._map_config = settings.map_config(self.device)
+        #: What runs the networks: ``"torch"``, or ``"onnxruntime"`` (:meth:`from_onnx`).
+        self.runtime = "torch"
 
     # ---------------------------------------------------------------------------- construction
     @classmethod
@@ -349,6 +369,71 @@ class AnomalyDetector:
         )
 
     @classmethod
+    def from_onnx(
+        cls,
+        segmentation: OnnxSource,
+        synthesis: OnnxSource,
+        dissimilarity: OnnxSource,
+        perceptual: OnnxSource | None = None,
+        *,
+        settings: DetectorSettings | None = None,
+        threads: int | None = None,
+        providers: Sequence[str] = ("CPUExecutionProvider",),
+    ) -> AnomalyDetector:
+        """Build a CPU detector whose networks run in ONNX Runtime (no torch networks needed).
+
+        The files are those the ``export`` pipeline writes (``data/06_models/onnx/``); the
+        maps, resizing and fusion around them are the torch detector's, so the scores match it
+        to float32 rounding.
+
+        Args:
+            segmentation, synthesis, dissimilarity: ``.onnx`` paths or loaded ONNX models.
+            perceptual: An export of the VGG19 perceptual difference
+                (:func:`~synboost_kedro.export.perceptual_spec`); ``None`` runs it in torch from
+                ``settings.vgg19_weights``.
+            settings: See :class:`DetectorSettings`; ``seed`` must be ``None`` (the exported
+                synthesis is deterministic).
+            threads: ONNX Runtime intra-op threads; ``None`` uses one per core.
+            providers: ONNX Runtime execution providers, in order of preference.
+
+        Raises:
+            FileNotFoundError: a file is missing; the message names it.
+            ValueError: a file is not an ONNX model, or ``settings.seed`` is set.
+        """
+        # On use: ONNX Runtime is slow to import and only this constructor needs it.
+        from synboost_kedro.export.runtime import (
+            OnnxDissimilarity,
+            OnnxPerceptual,
+            OnnxRuntimeNetwork,
+            OnnxSegmentation,
+            OnnxSynthesis,
+            onnx_session,
+        )
+
+        settings = settings or DetectorSettings()
+        if settings.seed is not None:
+            raise ValueError(
+                f"Detector setting seed must be None for ONNX networks (got {settings.seed}): "
+                "the exported synthesis cannot sample a style"
+            )
+
+        def network(kind: type[OnnxRuntimeNetwork], source: OnnxSource, name: str):
+            return kind(onnx_session(source, threads=threads, providers=providers), name)
+
+        detector = cls(
+            network(OnnxSegmentation, segmentation, "segmentation"),
+            OnnxSynthesis(network(OnnxRuntimeNetwork, synthesis, "synthesis")),
+            network(OnnxDissimilarity, dissimilarity, "dissimilarity"),
+            perceptual=None
+            if perceptual is None
+            else network(OnnxPerceptual, perceptual, "perceptual"),
+            settings=settings,
+            device="cpu",
+        )
+        detector.runtime = "onnxruntime"
+        return detector
+
+    @classmethod
     def load(
         cls, directory: str | os.PathLike, device: str | torch.device = "auto"
     ) -> AnomalyDetector:
@@ -358,15 +443,9 @@ class AnomalyDetector:
             FileNotFoundError: ``directory`` holds no complete saved detector.
         """
         directory = Path(directory)
-        settings_path = directory / SETTINGS_FILE
-        if not settings_path.is_file():
-            raise FileNotFoundError(
-                f"'{directory}' holds no saved anomaly detector (no {SETTINGS_FILE})"
-            )
-        settings = DetectorSettings.from_dict(json.loads(settings_path.read_text()))
         return cls.from_checkpoints(
             *(directory / name for name in MODEL_FILES.values()),
-            settings=settings,
+            settings=DetectorSettings.read(directory),
             device=device,
         )
 
@@ -401,6 +480,11 @@ class AnomalyDetector:
         The VGG19 of the perceptual difference is not copied: it is rebuilt from
         ``settings.vgg19_weights`` (or its seed) when loading.
         """
+        if self.runtime != "torch":
+            raise ValueError(
+                f"A detector running in {self.runtime} cannot be saved as torch model files; "
+                "keep the .onnx files it was built from"
+            )
         # On use: the datasets import Kedro, the detector itself does not.
         from synboost_kedro.datasets.torch_model import write_model_file
 

@@ -18,10 +18,12 @@ from synboost_kedro.export import (
     check_sizes,
     dissimilarity_spec,
     export_to_onnx,
+    perceptual_spec,
     segmentation_spec,
     synthesis_spec,
 )
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
+from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.segmentation import SEGMENTATION_MODELS, create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
 
@@ -89,3 +91,8 @@ def test_dissimilarity_presets_export(preset: str):
         "semantic",
         *priors,
     ]
+
+
+def test_perceptual_difference_exports_with_dynamic_size():
+    spec = perceptual_spec(PerceptualDifference(seed=0))
+    assert _graph_inputs(spec, 32, 64) == ["image", "synthesis"]

@@ -3,6 +3,7 @@
 from synboost_kedro.export.interfaces import (
     SPEC_BUILDERS,
     dissimilarity_spec,
+    perceptual_spec,
     segmentation_spec,
     synthesis_spec,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "check_sizes",
     "dissimilarity_spec",
     "export_to_onnx",
+    "perceptual_spec",
     "save_onnx",
     "segmentation_spec",
     "synthesis_spec",

@@ -5,7 +5,9 @@
   ``[B,3,H,W]`` in [-1, 1] for CC-FPSE) → ``synthesis`` ``[B,3,H,W]`` in [-1, 1], on the
   deterministic path (no sampling: CC-FPSE uses the encoder's mean style code);
 * dissimilarity: ``image``, ``synthesis``, ``semantic`` (plus ``entropy``, ``mae`` and
-  ``distance`` when the network uses priors) → ``logits`` ``[B,2,H,W]``.
+  ``distance`` when the network uses priors) → ``logits`` ``[B,2,H,W]``;
+* perceptual difference (not trained, so not in :data:`SPEC_BUILDERS`): ``image`` and
+  ``synthesis`` ``[B,3,H,W]`` (ImageNet-normalised) → ``perceptual`` ``[B,1,H,W]`` in [0, 1].
 
 Batch, height and width are dynamic except for CC-FPSE, whose latent grid fixes its output size.
 """
@@ -19,6 +21,7 @@ from torch import nn
 
 from synboost_kedro.export.onnx_export import OnnxExportSpec, TensorSpec
 from synboost_kedro.models.dissimilarity import DissimilarityNet, semantic_one_hot
+from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.synthesis import SemanticImageSynthesiser
 from synboost_kedro.models.synthesis.ccfpse import CCFPSE
 from synboost_kedro.models.synthesis.inputs import NUM_LABEL_CHANNELS
@@ -137,6 +140,16 @@ def dissimilarity_spec(model: DissimilarityNet, name: str = "dissimilarity") -> 
         PositionalDissimilarity(model),
         inputs=tuple(inputs),
         outputs=(TensorSpec("logits", ("batch", 2, "height", "width")),),
+    )
+
+
+def perceptual_spec(model: PerceptualDifference, name: str = "perceptual") -> OnnxExportSpec:
+    """The export interface of the VGG19 perceptual difference (per-image normalised)."""
+    return OnnxExportSpec(
+        name,
+        model,
+        inputs=(TensorSpec("image", _IMAGE, _normal), TensorSpec("synthesis", _IMAGE, _normal)),
+        outputs=(TensorSpec("perceptual", _MAP),),
     )
 
 
