@@ -31,6 +31,7 @@ from synboost_kedro.models.dissimilarity import (
     random_inputs,
 )
 from synboost_kedro.models.dissimilarity.spade import Spade, SpadeDecoderBlock
+from timing import median_time
 
 TOLERANCE = 1e-4
 CLASS_WEIGHTS = (1.46494611, 16.5204619)
@@ -94,17 +95,6 @@ def matmul_rate(size: int) -> float:
         torch.mm(a, b)
         best = min(best, time.perf_counter() - start)
     return 2 * size**3 / best / 1e9
-
-
-def median_time(run: Callable[[], object], repeats: int, warm_up: bool = True) -> float:
-    if warm_up:
-        run()  # oneDNN primitive creation and allocator growth happen on the first call
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def relative_difference(output: torch.Tensor, reference: torch.Tensor) -> float:

@@ -3,9 +3,9 @@
 Exports the "ours" dissimilarity network with ``synboost_kedro.export`` (the ``export``
 pipeline's code path) and times, in one run on the same seeded inputs, the torch eager forward
 (the baseline), torch with ``optimize_for_cpu`` (channels_last) and an ONNX Runtime
-``CPUExecutionProvider`` session with full graph optimisation and the same thread count. Each
-row gives the median time, the speed-up over the baseline and the maximum absolute difference
-from the baseline's logits.
+``CPUExecutionProvider`` session opened as ``AnomalyDetector.from_onnx`` opens it (full graph
+optimisation, the same thread count). Each row gives the median time, the speed-up over the
+baseline and the maximum absolute difference from the baseline's logits.
 
 Usage: ``python benchmarks/onnx_runtime.py [--quick] [--threads 2] [--repeats 5]``
 """
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -24,7 +22,9 @@ import torch
 
 from synboost_kedro.export import check_sizes, dissimilarity_spec, export_to_onnx
 from synboost_kedro.export.interfaces import PositionalDissimilarity
+from synboost_kedro.export.runtime import onnx_session
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
+from timing import median_time
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,29 +35,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def median_time(run: Callable[[], object], repeats: int) -> float:
-    run()  # first calls create kernels/primitives and grow the allocators
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def onnx_session(model: DissimilarityNet, height: int, width: int, threads: int):
-    spec = dissimilarity_spec(model)
-    exported = export_to_onnx(spec, check_sizes(height, width)[0])
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = onnxruntime.InferenceSession(
-        exported.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
-    return spec, session
-
-
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
@@ -65,7 +42,10 @@ def main() -> None:
     height, width = (32, 64) if args.quick else (256, 512)
     repeats = 1 if args.quick else args.repeats
     model = DissimilarityNet(DissimilarityConfig.preset("ours")).eval()
-    spec, session = onnx_session(model, height, width, args.threads)
+    spec = dissimilarity_spec(model)
+    session = onnx_session(
+        export_to_onnx(spec, check_sizes(height, width)[0]), threads=args.threads
+    )
     sizes = {"batch": 1, "height": height, "width": width}
     inputs = spec.sample_inputs(sizes, torch.Generator().manual_seed(1))
     feed = {tensor.name: value.numpy() for tensor, value in zip(spec.inputs, inputs, strict=True)}
