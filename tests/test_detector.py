@@ -189,6 +189,33 @@ def test_settings_are_validated():
         DetectorSettings.from_dict({"height": 3})
 
 
+def test_settings_from_project_parameters():
+    map_params = {
+        "device": "cpu",
+        "batch_size": 1,
+        "num_workers": 0,
+        "normalisation": "min_max",
+        "segmentation": {"height": 32, "width": 64},
+        "synthesis": {"height": 16, "width": 32, "style_seed": 7},
+        "perceptual": {"height": 24, "width": 40, "vgg19_weights": "vgg.pth", "seed": 3},
+    }
+    evaluation_params = {"fusion": {"weights": {"dissimilarity": 0.5, "perceptual": 0.5}}}
+    settings = DetectorSettings.from_params(map_params, evaluation_params, batch_size=3)
+    assert settings == DetectorSettings(
+        segmentation_size=(32, 64),
+        synthesis_size=(16, 32),
+        dissimilarity_size=(24, 40),
+        fusion_weights={"dissimilarity": 0.5, "perceptual": 0.5},
+        normalisation="min_max",
+        seed=7,
+        batch_size=3,
+        vgg19_weights="vgg.pth",
+        perceptual_seed=3,
+    )
+    with pytest.raises(ValueError, match="fusion_weights"):
+        DetectorSettings.from_params(map_params, {"fusion": {"weights": {}}})
+
+
 def test_save_load_round_trip(detector, tmp_path):
     image = street_image()
     detector.save(tmp_path / "detector")

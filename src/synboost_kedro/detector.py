@@ -157,6 +157,39 @@ class DetectorSettings:
         return from_known_fields(cls, values, "detector settings")
 
     @classmethod
+    def from_params(
+        cls,
+        map_params: Mapping[str, Any],
+        evaluation_params: Mapping[str, Any],
+        **overrides: Any,
+    ) -> DetectorSettings:
+        """The settings the project's networks were trained and evaluated with.
+
+        Args:
+            map_params: ``uncertainty_maps`` parameters: sizes, normalisation, style seed and the
+                VGG19 of the perceptual difference.
+            evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the score.
+            **overrides: Other fields, e.g. ``batch_size`` and ``max_pixels``.
+
+        Raises:
+            ValueError: a parameter is invalid; the message names it.
+        """
+        maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
+        perceptual = map_params.get("perceptual") or {}
+        fusion = evaluation_params.get("fusion") or {}
+        return cls(
+            segmentation_size=maps.segmentation_size,
+            synthesis_size=maps.synthesis_size,
+            dissimilarity_size=maps.perceptual_size,
+            fusion_weights=dict(fusion.get("weights") or {}),
+            normalisation=maps.normalisation.value,
+            seed=maps.style_seed,
+            vgg19_weights=perceptual.get("vgg19_weights"),
+            perceptual_seed=perceptual.get("seed", 0),
+            **overrides,
+        )
+
+    @classmethod
     def read(cls, directory: str | os.PathLike) -> DetectorSettings:
         """The settings of a detector saved in ``directory`` by :meth:`AnomalyDetector.save`.
 

@@ -12,7 +12,6 @@ from torch import nn
 from synboost_kedro.datasets.image_folder import ImageLoader
 from synboost_kedro.datasets.inference_outputs import InferenceProducer
 from synboost_kedro.detector import AnomalyDetector, DetectorSettings
-from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
 
 
 def assemble_detector(
@@ -38,20 +37,11 @@ def assemble_detector(
     Raises:
         ValueError: a parameter is invalid; the message names it.
     """
-    maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
-    perceptual = map_params.get("perceptual") or {}
-    fusion = evaluation_params.get("fusion") or {}
-    settings = DetectorSettings(
-        segmentation_size=maps.segmentation_size,
-        synthesis_size=maps.synthesis_size,
-        dissimilarity_size=maps.perceptual_size,
-        fusion_weights=dict(fusion.get("weights") or {}),
-        normalisation=maps.normalisation.value,
-        seed=maps.style_seed,
+    settings = DetectorSettings.from_params(
+        map_params,
+        evaluation_params,
         batch_size=params["batch_size"],
         max_pixels=params["max_pixels"],
-        vgg19_weights=perceptual.get("vgg19_weights"),
-        perceptual_seed=perceptual.get("seed", 0),
     )
     return AnomalyDetector(
         segmentation_model,
