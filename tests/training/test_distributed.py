@@ -9,12 +9,8 @@ import torch
 from torch.utils.data import default_collate
 
 from synboost_kedro.training.checkpointing import STATE_FILE_NAME
-from synboost_kedro.training.dissimilarity import (
-    DissimilarityTrainingConfig,
-    network_outputs,
-    train_dissimilarity,
-)
-from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
+from synboost_kedro.training.dissimilarity import DissimilarityTrainingConfig, train_dissimilarity
+from synboost_kedro.training.dissimilarity_data import DissimilarityDataset, network_outputs
 from synboost_kedro.training.distributed import (
     TEST_EXIT_CODE,
     TEST_EXIT_ENV,

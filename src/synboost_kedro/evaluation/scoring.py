@@ -19,6 +19,7 @@ from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.models.dissimilarity import anomaly_probability
 from synboost_kedro.training.dissimilarity_data import (
     SemanticSource,
+    network_outputs,
     pair_frames,
     prepare_sample,
 )
@@ -78,15 +79,7 @@ def dissimilarity_probabilities(
         if name != "label"
     }
     with torch.inference_mode():
-        logits = model(
-            batch["image"],
-            batch["synthesis"],
-            batch["semantic"],
-            entropy=batch["entropy"],
-            mae=batch["mae"],
-            distance=batch["distance"],
-        )
-        return anomaly_probability(logits).cpu()
+        return anomaly_probability(network_outputs(model, batch)).cpu()
 
 
 class SetScorer:

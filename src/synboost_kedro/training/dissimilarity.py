@@ -37,6 +37,7 @@ from synboost_kedro.training.dissimilarity_data import (
     SEMANTIC_SOURCES,
     DissimilarityDataset,
     Sample,
+    network_outputs,
 )
 from synboost_kedro.training.process_group import SINGLE_PROCESS, ProcessGroup
 from synboost_kedro.utils import seed_everything
@@ -164,18 +165,6 @@ def build_model(config: DissimilarityTrainingConfig) -> DissimilarityNet:
     """The untrained network of ``config`` (VGG from ``vgg_weights_path`` if set)."""
     options = config.network_config().to_dict()
     return create_dissimilarity_model(vgg_weights_path=config.vgg_weights_path, **options)
-
-
-def network_outputs(model: nn.Module, batch: Sample) -> torch.Tensor:
-    """Logits of ``model`` for a batch as :class:`DissimilarityDataset` yields it."""
-    return model(
-        batch["image"],
-        batch["synthesis"],
-        batch["semantic"],
-        entropy=batch["entropy"],
-        mae=batch["mae"],
-        distance=batch["distance"],
-    )
 
 
 def is_better(

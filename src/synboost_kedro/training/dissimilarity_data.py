@@ -135,6 +135,18 @@ def training_masks(
         yield resize_nearest(label, height, width)[0].numpy()
 
 
+def network_outputs(model: Callable[..., torch.Tensor], batch: Sample) -> torch.Tensor:
+    """Logits of ``model`` for a batch as :class:`DissimilarityDataset` yields it."""
+    return model(
+        batch["image"],
+        batch["synthesis"],
+        batch["semantic"],
+        entropy=batch["entropy"],
+        mae=batch["mae"],
+        distance=batch["distance"],
+    )
+
+
 class DissimilarityDataset(Dataset[Sample]):
     """The frames of one processed set, paired with their maps by frame id, loaded lazily.
 
