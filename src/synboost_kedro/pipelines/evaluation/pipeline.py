@@ -61,8 +61,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="select_fusion_weights",
             )
         ],
-        namespace="dissimilarity_val",
-        inputs={"dissimilarity_model"},
+        # Its own namespace: in `train`, the validation set's namespace would be split by the
+        # training node between its maps and this node (a Kedro warning, and a broken viz group).
+        namespace="fusion_weight_selection",
+        inputs={
+            "dissimilarity_model": "dissimilarity_model",
+            "swapped_frames": "dissimilarity_val.swapped_frames",
+            "maps": "dissimilarity_val.maps",
+        },
         outputs={"fusion_weights"},
         parameters={"params:evaluation"},
     )

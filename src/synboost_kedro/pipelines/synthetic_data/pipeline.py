@@ -9,6 +9,9 @@ from synboost_kedro.pipelines.synthetic_data.nodes import (
     generate_cityscapes_split,
 )
 
+#: Style of the synthetic frames of each evaluation set.
+ANOMALY_SET_STYLES = {"fs_lost_and_found": "lost_and_found", "smiyc_road_anomaly": "road_anomaly"}
+
 
 def _bound(func, **kwargs):
     return update_wrapper(partial(func, **kwargs), func)
@@ -26,17 +29,22 @@ def create_pipeline(**kwargs) -> Pipeline:
                 )
                 for split in ("train", "val")
             ),
-            Node(
-                func=_bound(generate_anomaly_set, style="lost_and_found"),
-                inputs="params:synthetic_data",
-                outputs="fs_lost_and_found.raw",
-                name="generate_lost_and_found_set_node",
-            ),
-            Node(
-                func=_bound(generate_anomaly_set, style="road_anomaly"),
-                inputs="params:synthetic_data",
-                outputs="smiyc_road_anomaly.raw",
-                name="generate_road_anomaly_set_node",
+            *(
+                Pipeline(
+                    [
+                        Node(
+                            func=_bound(generate_anomaly_set, style=style),
+                            inputs="params:synthetic_data",
+                            outputs="raw",
+                            name=f"generate_{style}_set_node",
+                        )
+                    ],
+                    # The set's namespace, as in data_preparation: its `<set>.raw` entry and its
+                    # viz group, without a dotted name Kedro would warn about.
+                    namespace=set_name,
+                    parameters={"params:synthetic_data"},
+                )
+                for set_name, style in ANOMALY_SET_STYLES.items()
             ),
         ],
         tags="synthetic_data",
