@@ -29,6 +29,7 @@ PIPELINE_NAMES: tuple[str, ...] = (
     "evaluation",
     "inference",
     "export",
+    "onnx_inference",
 )
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
