@@ -417,7 +417,7 @@ class AnomalyDetector:
 
         The files are those the ``export`` pipeline writes (``data/06_models/onnx/``); the
         maps, resizing and fusion around them are the torch detector's, so the scores match it
-        to float32 rounding.
+        up to float32 rounding (docs/export.md).
 
         Args:
             segmentation, synthesis, dissimilarity: ``.onnx`` paths or loaded ONNX models.

@@ -26,10 +26,21 @@ from synboost_kedro.export.runtime import (
     onnx_session,
 )
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
+from synboost_kedro.models.dissimilarity.inputs import ENTROPY_WEIGHT
 from tests.test_detector import TINY_SETTINGS, street_image, tiny_detector
 
 TRACE_SIZES = {"batch": 1, "height": 16, "width": 32}
+#: One step of the 8-bit entropy, distance and perceptual maps (stored as the original's were).
+#: A float32 rounding difference can move a value across a step, and the fused score by up to
+#: its weight times the step; anywhere else the maps agree to rounding.
+MAP_STEP = 1 / 255
 NETWORKS = ("segmentation", "synthesis", "dissimilarity", "perceptual")
+
+
+def assert_anomaly_maps_match(actual: np.ndarray, expected: np.ndarray) -> None:
+    """ONNX Runtime's anomaly map is torch's up to rounding and rare one-step map changes."""
+    np.testing.assert_allclose(actual, expected, atol=ENTROPY_WEIGHT * MAP_STEP + 1e-4)
+    assert np.abs(actual - expected).mean() <= 1e-5
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +84,11 @@ def test_onnx_detector_gives_the_torch_detectors_maps(
         np.testing.assert_array_equal(actual.semantic, expected.semantic)
         np.testing.assert_array_equal(actual.synthesis, expected.synthesis)
         for name in ("entropy", "distance", "perceptual"):
-            np.testing.assert_allclose(getattr(actual, name), getattr(expected, name), atol=1e-5)
-        for name in ("anomaly", "dissimilarity"):
-            np.testing.assert_allclose(getattr(actual, name), getattr(expected, name), atol=1e-4)
+            np.testing.assert_allclose(
+                getattr(actual, name), getattr(expected, name), atol=MAP_STEP + 1e-6
+            )
+        np.testing.assert_allclose(actual.dissimilarity, expected.dissimilarity, atol=1e-4)
+        assert_anomaly_maps_match(actual.anomaly, expected.anomaly)
         assert actual.anomaly.shape == image.shape[:2]
     # The batched path (batch 2 plus a remainder of one) gives the single-image scores.
     for batched, image in zip(detector.predict(images), images, strict=True):

@@ -12,6 +12,7 @@ from PIL import Image
 from synboost_kedro.pipelines.onnx_inference import create_pipeline
 from synboost_kedro.pipelines.onnx_inference.nodes import assemble_onnx_detector
 from tests.conftest import run_kedro
+from tests.export.test_runtime import assert_anomaly_maps_match
 from tests.pipelines.inference.test_pipeline import FUSION
 from tests.pipelines.inference.test_serving import (  # noqa: F401  (fixture)
     TINY_NETWORK_PARAMS,
@@ -54,7 +55,7 @@ def test_onnx_maps_match_the_torch_pipelines(project_with_models: Path):  # noqa
         onnx_scores = np.load(outputs / "inference_onnx" / "anomaly" / f"{name}.npy")
         torch_scores = np.load(outputs / "inference" / "anomaly" / f"{name}.npy")
         assert onnx_scores.shape == size
-        np.testing.assert_allclose(onnx_scores, torch_scores, atol=1e-4)
+        assert_anomaly_maps_match(onnx_scores, torch_scores)
         for kind in ("semantic", "synthesis", "overlay"):
             assert (outputs / "inference_onnx" / kind / f"{name}.png").is_file()
 

@@ -37,18 +37,25 @@ def assemble_detector(
     Raises:
         ValueError: a parameter is invalid; the message names it.
     """
-    settings = DetectorSettings.from_params(
-        map_params,
-        evaluation_params,
-        batch_size=params["batch_size"],
-        max_pixels=params["max_pixels"],
-    )
     return AnomalyDetector(
         segmentation_model,
         synthesis_model,
         dissimilarity_model,
-        settings=settings,
+        settings=inference_settings(map_params, evaluation_params, params),
         device=params.get("device", "auto"),
+    )
+
+
+def inference_settings(
+    map_params: Mapping[str, Any], evaluation_params: Mapping[str, Any], params: Mapping[str, Any]
+) -> DetectorSettings:
+    """The detector settings of the trained networks with the ``inference`` parameters'
+    ``batch_size`` and ``max_pixels`` (see :func:`assemble_detector`)."""
+    return DetectorSettings.from_params(
+        map_params,
+        evaluation_params,
+        batch_size=params["batch_size"],
+        max_pixels=params["max_pixels"],
     )
 
 

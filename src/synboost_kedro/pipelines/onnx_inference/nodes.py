@@ -7,7 +7,8 @@ from typing import Any
 
 import onnx
 
-from synboost_kedro.detector import AnomalyDetector, DetectorSettings
+from synboost_kedro.detector import AnomalyDetector
+from synboost_kedro.pipelines.inference.nodes import inference_settings
 
 
 def assemble_onnx_detector(
@@ -23,7 +24,8 @@ def assemble_onnx_detector(
 
     Args:
         segmentation_onnx, synthesis_onnx, dissimilarity_onnx: The ``export`` pipeline's files.
-        map_params: ``uncertainty_maps`` parameters (see ``assemble_detector``).
+        map_params: ``uncertainty_maps`` parameters (see
+            :func:`~synboost_kedro.pipelines.inference.nodes.assemble_detector`).
         evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the final score.
         params: ``inference`` parameters: ``batch_size``, ``max_pixels`` and ``onnx_threads``
             (ONNX Runtime intra-op threads; ``None`` uses one per core).
@@ -32,12 +34,7 @@ def assemble_onnx_detector(
         ValueError: a parameter is invalid, or ``uncertainty_maps.synthesis.style_seed`` is set
             (the exported synthesis cannot sample a style); the message names it.
     """
-    settings = DetectorSettings.from_params(
-        map_params,
-        evaluation_params,
-        batch_size=params["batch_size"],
-        max_pixels=params["max_pixels"],
-    )
+    settings = inference_settings(map_params, evaluation_params, params)
     if settings.seed is not None:
         raise ValueError(
             "Parameter uncertainty_maps.synthesis.style_seed must be null for onnx_inference, "

@@ -1,7 +1,8 @@
 """Pipeline ``onnx_inference``: the exported networks, run by ONNX Runtime on ``inference_images``.
 
 It writes the same maps as ``inference`` (to ``onnx_inference_outputs``), so the two can be
-compared image by image; they agree to float32 rounding.
+compared image by image; they agree up to float32 rounding (and its rare one-step changes of
+the 8-bit prior maps, docs/export.md).
 """
 
 from kedro.pipeline import Node, Pipeline
