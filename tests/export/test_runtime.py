@@ -157,3 +157,15 @@ def test_settings_of_a_saved_detector_can_be_read_for_its_onnx_twin(torch_detect
     assert DetectorSettings.read(tmp_path) == torch_detector.settings
     with pytest.raises(FileNotFoundError, match="holds no saved anomaly detector"):
         DetectorSettings.read(tmp_path / "elsewhere")
+
+
+def test_inputs_of_a_type_the_interfaces_do_not_use_are_named():
+    image = onnx.helper.make_tensor_value_info("image", onnx.TensorProto.DOUBLE, [1, 3])
+    logits = onnx.helper.make_tensor_value_info("logits", onnx.TensorProto.DOUBLE, [1, 3])
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("Identity", ["image"], ["logits"])], "double", [image], [logits]
+    )
+    model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 20)])
+    network = OnnxRuntimeNetwork(onnx_session(model), "double")
+    with pytest.raises(ValueError, match=r"'double' input 'image' has type tensor\(double\)"):
+        network.run(image=torch.zeros(1, 3))

@@ -122,6 +122,11 @@ class OnnxRuntimeNetwork(nn.Module):
                 f"ONNX network '{self.name}' input '{name}' must have shape "
                 f"{list(graph_input.shape)}, got {list(tensor.shape)}"
             )
+        if graph_input.type not in _INPUT_DTYPES:
+            raise ValueError(
+                f"ONNX network '{self.name}' input '{name}' has type {graph_input.type}; "
+                f"the exported interfaces use {sorted(_INPUT_DTYPES)}"
+            )
         return tensor.detach().cpu().numpy().astype(_INPUT_DTYPES[graph_input.type], copy=False)
 
 
