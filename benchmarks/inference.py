@@ -32,9 +32,9 @@ import argparse
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+import onnx
 import torch
 
 from synboost_kedro.detector import AnomalyDetector, DetectorSettings
@@ -79,7 +79,9 @@ def per_image_path(detector: AnomalyDetector, images: dict[str, np.ndarray]) -> 
     return [detector.analyse(images[name]).anomaly for name in sorted(images)]
 
 
-def exported_networks(detector: AnomalyDetector) -> dict[str, tuple[OnnxExportSpec, Any]]:
+def exported_networks(
+    detector: AnomalyDetector,
+) -> dict[str, tuple[OnnxExportSpec, onnx.ModelProto]]:
     """The export interface and ONNX export of each network of ``detector``."""
     models = detector.map_models
     specs = {
@@ -92,7 +94,9 @@ def exported_networks(detector: AnomalyDetector) -> dict[str, tuple[OnnxExportSp
 
 
 def onnx_detectors(
-    exports: dict[str, tuple[OnnxExportSpec, Any]], settings: DetectorSettings, threads: int
+    exports: dict[str, tuple[OnnxExportSpec, onnx.ModelProto]],
+    settings: DetectorSettings,
+    threads: int,
 ) -> dict[str, AnomalyDetector]:
     """ONNX Runtime detectors: three graphs (VGG19 in torch), and all four."""
     graphs = {name: graph for name, (_, graph) in exports.items()}
@@ -106,7 +110,9 @@ def onnx_detectors(
 
 
 def network_times(
-    exports: dict[str, tuple[OnnxExportSpec, Any]], settings: DetectorSettings, threads: int
+    exports: dict[str, tuple[OnnxExportSpec, onnx.ModelProto]],
+    settings: DetectorSettings,
+    threads: int,
 ) -> dict[str, tuple[float, float]]:
     """Median seconds of one batch-1 forward of each network, torch and ONNX Runtime, at the
     detector's sizes."""

@@ -411,7 +411,7 @@ class AnomalyDetector:
         *,
         settings: DetectorSettings | None = None,
         threads: int | None = None,
-        providers: Sequence[str] = ("CPUExecutionProvider",),
+        providers: Sequence[str] | None = None,
     ) -> AnomalyDetector:
         """Build a CPU detector whose networks run in ONNX Runtime (no torch networks needed).
 
@@ -427,7 +427,8 @@ class AnomalyDetector:
             settings: See :class:`DetectorSettings`; ``seed`` must be ``None`` (the exported
                 synthesis is deterministic).
             threads: ONNX Runtime intra-op threads; ``None`` uses one per core.
-            providers: ONNX Runtime execution providers, in order of preference.
+            providers: ONNX Runtime execution providers, in order of preference; ``None`` is
+                the CPU one.
 
         Raises:
             FileNotFoundError: a file is missing; the message names it.

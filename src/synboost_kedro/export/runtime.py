@@ -37,14 +37,14 @@ def onnx_session(
     source: OnnxSource,
     *,
     threads: int | None = None,
-    providers: Sequence[str] = DEFAULT_PROVIDERS,
+    providers: Sequence[str] | None = None,
 ) -> onnxruntime.InferenceSession:
     """An inference session with every graph optimisation, on ``threads`` intra-op threads.
 
     Args:
         source: An ONNX model, or the path of an ``.onnx`` file.
         threads: Intra-op threads; ``None`` lets ONNX Runtime choose (one per core).
-        providers: Execution providers, in order of preference.
+        providers: Execution providers, in order of preference; ``None`` is the CPU one.
 
     Raises:
         FileNotFoundError: ``source`` is a path to no file.
@@ -59,15 +59,16 @@ def onnx_session(
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     if threads is not None:
         options.intra_op_num_threads = threads
+    providers = list(providers or DEFAULT_PROVIDERS)
     if isinstance(source, onnx.ModelProto):
         return onnxruntime.InferenceSession(
-            source.SerializeToString(), options, providers=list(providers)
+            source.SerializeToString(), options, providers=providers
         )
     path = Path(source)
     if not path.is_file():
         raise FileNotFoundError(f"ONNX model file '{path}' does not exist")
     try:
-        return onnxruntime.InferenceSession(str(path), options, providers=list(providers))
+        return onnxruntime.InferenceSession(str(path), options, providers=providers)
     except Exception as error:  # ONNX Runtime raises its own, undocumented error classes
         raise ValueError(f"'{path}' is not a loadable ONNX model: {error}") from error
 
