@@ -1,4 +1,4 @@
-"""VGG19 perceptual difference between an image and its re-synthesis (SynBoost's "mae" prior)."""
+"""VGG perceptual difference between an image and its re-synthesis (SynBoost's "mae" prior)."""
 
 from __future__ import annotations
 
@@ -13,40 +13,57 @@ from synboost_kedro.models.encoders.vgg import build_vgg_features
 
 logger = logging.getLogger(__name__)
 
-#: ``vgg19.features`` index ranges ending at relu1_1, relu2_1, relu3_1, relu4_1 and relu5_1.
-VGG19_LEVEL_SLICES = ((0, 2), (2, 7), (7, 12), (12, 21), (21, 30))
+#: ``features`` index ranges ending at relu1_1, relu2_1, relu3_1, relu4_1 and relu5_1. SynBoost
+#: uses VGG19; VGG16 serves where only its weights are at hand (``models/hed_vgg16.py``).
+LEVEL_SLICES: dict[str, tuple[tuple[int, int], ...]] = {
+    "vgg19": ((0, 2), (2, 7), (7, 12), (12, 21), (21, 30)),
+    "vgg16": ((0, 2), (2, 7), (7, 12), (12, 19), (19, 26)),
+}
 #: Weight of each level in the sum; deeper levels count more.
 LEVEL_WEIGHTS = (1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0)
 
 
 class PerceptualDifference(nn.Module):
-    """Five-level weighted VGG19 feature difference, frozen.
+    """Five-level weighted VGG feature difference, frozen.
 
     For each level ``l`` the channel mean of ``|φ_l(x) − φ_l(y)|`` is upsampled bicubically to the
     input size; the maps are summed with :data:`LEVEL_WEIGHTS`. :meth:`forward` then min-max
     normalises every image to [0, 1]; :meth:`raw_difference` returns the sum itself.
 
     Args:
-        weights_path: Local torchvision-format ImageNet VGG19 state dict. Without one the network
-            has random (seeded, hence reproducible) weights, which only suits tests and smoke runs.
+        weights_path: Local torchvision-format state dict of ``architecture`` (ImageNet VGG19 in
+            the original). Without one the network has random (seeded, hence reproducible)
+            weights, which only suits tests and smoke runs.
         seed: Seed of the random weights used when ``weights_path`` is ``None``.
+        architecture: ``"vgg19"`` (SynBoost's) or ``"vgg16"``.
     """
 
-    def __init__(self, weights_path: str | os.PathLike | None = None, seed: int = 0):
+    def __init__(
+        self,
+        weights_path: str | os.PathLike | None = None,
+        seed: int = 0,
+        architecture: str = "vgg19",
+    ):
         super().__init__()
+        if architecture not in LEVEL_SLICES:
+            raise ValueError(
+                f"Perceptual architecture must be one of {list(LEVEL_SLICES)}, got '{architecture}'"
+            )
         if weights_path is None:
             logger.warning(
-                "PerceptualDifference has no VGG19 weights file: using random features (seed %d). "
+                "PerceptualDifference has no %s weights file: using random features (seed %d). "
                 "The maps are not the SynBoost perceptual difference; pass weights_path for that.",
+                architecture,
                 seed,
             )
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
-                features = build_vgg_features("vgg19", None)
+                features = build_vgg_features(architecture, None)
         else:
-            features = build_vgg_features("vgg19", weights_path)
+            features = build_vgg_features(architecture, weights_path)
+        self.architecture = architecture
         self.slices = nn.ModuleList(
-            nn.Sequential(*features[start:stop]) for start, stop in VGG19_LEVEL_SLICES
+            nn.Sequential(*features[start:stop]) for start, stop in LEVEL_SLICES[architecture]
         )
         self.requires_grad_(False)
         self.eval()

