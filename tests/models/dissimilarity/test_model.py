@@ -25,6 +25,7 @@ VARIANTS = {
     "vgg16_bn no prior, no spade": DissimilarityConfig(
         architecture="vgg16_bn", prior=False, spade=""
     ),
+    "demo scale": DissimilarityConfig(channel_divisor=4, prior_skip=True),
 }
 
 
@@ -53,6 +54,42 @@ def test_forward_and_backward_shapes(name):
         set(model.prior_encoder.parameters()) if name.endswith("unused prior encoder") else set()
     )
     assert len(trained) == len(list(model.parameters())) - len(unused)
+
+
+def test_channel_divisor_keeps_every_key_and_divides_every_channel():
+    full = DissimilarityNet(DissimilarityConfig()).state_dict()
+    quarter = DissimilarityNet(DissimilarityConfig(channel_divisor=4)).state_dict()
+
+    assert list(quarter) == list(full)
+    for key, tensor in full.items():
+        if tensor.dim() == 4:
+            out_channels, in_channels = tensor.shape[:2]
+            expected_out = out_channels if out_channels == 2 else out_channels // 4
+            assert quarter[key].shape[0] == expected_out, key
+            # Inputs keep their own width: images (3), semantics (19) and priors (3).
+            assert quarter[key].shape[1] in (in_channels, in_channels // 4, 1 + in_channels // 4)
+
+
+def test_prior_skip_adds_a_linear_path_from_the_priors_to_the_logits():
+    torch.manual_seed(0)
+    model = DissimilarityNet(DissimilarityConfig(channel_divisor=8, prior_skip=True)).eval()
+    inputs = make_inputs(batch=1)
+    with torch.no_grad():
+        model.prior_skip.weight.zero_()
+        model.prior_skip.bias.zero_()
+        without = model(**inputs)
+        model.prior_skip.weight[1, 1] = 2.0  # anomaly logit += 2 * mae
+
+        with_skip = model(**inputs)
+
+    torch.testing.assert_close(
+        with_skip - without, torch.cat([0 * inputs["mae"], 2 * inputs["mae"]], 1)
+    )
+    assert set(DissimilarityNet(DissimilarityConfig()).state_dict()).isdisjoint(
+        {"prior_skip.weight"}
+    )
+    with pytest.raises(ValueError, match="prior_skip=True requires prior=True"):
+        DissimilarityConfig(prior=False, spade="", prior_skip=True)
 
 
 def test_unused_prior_encoder_is_stored_but_not_needed():

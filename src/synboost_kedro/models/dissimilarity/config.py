@@ -9,6 +9,8 @@ from synboost_kedro.utils.strict_fields import from_known_fields
 
 ARCHITECTURES = ("vgg16", "vgg16_bn")
 SPADE_PLACEMENTS = ("", "encoder", "decoder", "both")
+#: Every channel count of the network is a multiple of 16.
+CHANNEL_DIVISORS = (1, 2, 4, 8, 16)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +30,12 @@ class DissimilarityConfig:
         unused_prior_encoder: Create the prior encoder although ``prior`` is False. The original
             ``DissimNetPrior`` does this whenever ``semantic`` is True, so its checkpoints trained
             without priors need it to load strictly; it is never run.
+        prior_skip: Add a 1×1 convolution of the three priors to the output logits, so the head
+            can weigh the uncertainty cues directly instead of only through the gates (not in the
+            original; the demo recipe uses it, docs/dissimilarity_training.md).
+        channel_divisor: Divides the channels of every layer (VGG trunk, encoders, decoder, SPADE
+            hidden layers): same topology and state-dict keys at a fraction of the cost. 1 is
+            the original network; the demo trains 4 (16× fewer operations) from scratch.
     """
 
     architecture: str = "vgg16"
@@ -37,8 +45,16 @@ class DissimilarityConfig:
     spade: str = "decoder"
     num_semantic_classes: int = 19
     unused_prior_encoder: bool = False
+    prior_skip: bool = False
+    channel_divisor: int = 1
 
     def __post_init__(self) -> None:
+        if self.channel_divisor not in CHANNEL_DIVISORS:
+            raise ValueError(
+                f"channel_divisor must be one of {CHANNEL_DIVISORS}, got {self.channel_divisor!r}"
+            )
+        if self.channel_divisor != 1 and self.spade_encoder:
+            raise ValueError("channel_divisor above 1 needs spade '' or 'decoder' (a plain VGG)")
         if self.architecture not in ARCHITECTURES:
             raise ValueError(
                 f"architecture must be one of {ARCHITECTURES}, got '{self.architecture}'"
@@ -49,6 +65,8 @@ class DissimilarityConfig:
             raise ValueError(
                 f"num_semantic_classes must be positive, got {self.num_semantic_classes}"
             )
+        if self.prior_skip and not self.prior:
+            raise ValueError("prior_skip=True requires prior=True (the network must take priors)")
         if self.prior and not self.semantic:
             # The original builds no prior encoder in this case and crashes in forward.
             raise ValueError(
@@ -75,6 +93,10 @@ class DissimilarityConfig:
     def spade_decoder(self) -> bool:
         """Whether the decoder blocks are SPADE blocks."""
         return self.spade in ("decoder", "both")
+
+    def channels(self, count: int) -> int:
+        """``count`` channels of the original network, at this network's width."""
+        return count // self.channel_divisor
 
     @property
     def batch_norm(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from synboost_kedro.models.dissimilarity.spade import SpadeDecoderBlock
+from synboost_kedro.models.dissimilarity.spade import HIDDEN_CHANNELS, SpadeDecoderBlock
 
 
 class ConvSelu(nn.Sequential):
@@ -26,10 +26,12 @@ class PlainRefinementBlock(ConvSelu):
         return super().forward(features)
 
 
-def refinement_block(channels: int, label_channels: int, spade: bool) -> nn.Module:
+def refinement_block(
+    channels: int, label_channels: int, spade: bool, spade_hidden: int = HIDDEN_CHANNELS
+) -> nn.Module:
     """The block after each decoder conv, SPADE or plain, called as ``block(x, semantic)``."""
     if spade:
-        return SpadeDecoderBlock(channels, label_channels)
+        return SpadeDecoderBlock(channels, label_channels, spade_hidden)
     return PlainRefinementBlock(channels)
 
 

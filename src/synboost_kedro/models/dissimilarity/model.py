@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -22,6 +23,7 @@ from synboost_kedro.models.dissimilarity.decoder import (
 )
 from synboost_kedro.models.dissimilarity.inputs import require_priors, stack_priors
 from synboost_kedro.models.dissimilarity.semantic_encoder import SemanticEncoder
+from synboost_kedro.models.dissimilarity.spade import HIDDEN_CHANNELS
 from synboost_kedro.models.dissimilarity.spade_encoder import SpadeVggEncoder
 from synboost_kedro.models.encoders.vgg import VggEncoder
 
@@ -66,12 +68,14 @@ class DissimilarityNet(nn.Module):
         if config.spade_encoder:
             self.vgg_encoder = SpadeVggEncoder(labels, vgg_weights_path)
         else:
-            self.vgg_encoder = VggEncoder(config.architecture, vgg_weights_path)
+            self.vgg_encoder = VggEncoder(
+                config.architecture, vgg_weights_path, config.channel_divisor
+            )
         image_channels = self.vgg_encoder.out_channels
         fused_channels = [2 * channels for channels in image_channels]
         if config.semantic:
             self.semantic_encoder = SemanticEncoder(
-                labels, SEMANTIC_BASE_CHANNELS, config.batch_norm
+                labels, config.channels(SEMANTIC_BASE_CHANNELS), config.batch_norm
             )
             fused_channels = [
                 fused + semantic
@@ -80,17 +84,25 @@ class DissimilarityNet(nn.Module):
                 )
             ]
         if config.has_prior_encoder:
-            self.prior_encoder = SemanticEncoder(NUM_PRIORS, PRIOR_BASE_CHANNELS, config.batch_norm)
+            self.prior_encoder = SemanticEncoder(
+                NUM_PRIORS, config.channels(PRIOR_BASE_CHANNELS), config.batch_norm
+            )
         skip_channels = [channels + int(config.correlation) for channels in image_channels]
-        deepest, third, second, first = DECODER_CHANNELS
+        deepest, third, second, first = (config.channels(count) for count in DECODER_CHANNELS)
+        refinement = partial(
+            refinement_block,
+            label_channels=labels,
+            spade=config.spade_decoder,
+            spade_hidden=config.channels(HIDDEN_CHANNELS),
+        )
         self.conv1 = ConvSelu(skip_channels[3], deepest)
         self.conv12 = ConvSelu(deepest + skip_channels[2], third)
         self.conv3 = ConvSelu(third + skip_channels[1], second)
         self.conv5 = ConvSelu(second + skip_channels[0], first)
-        self.conv2 = refinement_block(deepest, labels, config.spade_decoder)
-        self.conv13 = refinement_block(third, labels, config.spade_decoder)
-        self.conv4 = refinement_block(second, labels, config.spade_decoder)
-        self.conv6 = refinement_block(first, labels, config.spade_decoder)
+        self.conv2 = refinement(deepest)
+        self.conv13 = refinement(third)
+        self.conv4 = refinement(second)
+        self.conv6 = refinement(first)
         self.tconv1 = upsample2x(deepest)
         self.tconv3 = upsample2x(third)
         self.tconv2 = upsample2x(second)
@@ -99,6 +111,8 @@ class DissimilarityNet(nn.Module):
         self.conv9 = reduction(fused_channels[1], image_channels[1])
         self.conv10 = reduction(fused_channels[0], image_channels[0])
         self.conv11 = nn.Conv2d(first, NUM_CLASSES, kernel_size=1)
+        if config.prior_skip:
+            self.prior_skip = nn.Conv2d(NUM_PRIORS, NUM_CLASSES, kernel_size=1)
         self._memory_format = torch.contiguous_format
 
     # ----------------------------------------------------------------------------------- building
@@ -217,9 +231,13 @@ class DissimilarityNet(nn.Module):
             for tensor in (image, synthesis, semantic)
         )
         real, synthetic = self._encode_images(image, synthesis, semantic)
-        gates = self._encode_priors(entropy, mae, distance) if self.config.prior else None
+        priors = self._stacked_priors(entropy, mae, distance) if self.config.prior else None
+        gates = None if priors is None else self.prior_encoder(priors)
         skips = self._fuse(real, synthetic, semantic, gates)
-        return self.conv11(self._decode(skips, semantic))
+        logits = self.conv11(self._decode(skips, semantic))
+        if self.config.prior_skip:
+            logits = logits + self.prior_skip(priors)
+        return logits
 
     def check_inputs(
         self, image: torch.Tensor, synthesis: torch.Tensor, semantic: torch.Tensor
@@ -255,12 +273,11 @@ class DissimilarityNet(nn.Module):
         halves = [level.chunk(2) for level in features]
         return [real for real, _ in halves], [synthetic for _, synthetic in halves]
 
-    def _encode_priors(
+    def _stacked_priors(
         self, entropy: torch.Tensor | None, mae: torch.Tensor | None, distance: torch.Tensor | None
-    ) -> list[torch.Tensor]:
+    ) -> torch.Tensor:
         priors = stack_priors(*require_priors(entropy, mae, distance))
-        priors = priors.contiguous(memory_format=self._memory_format)
-        return self.prior_encoder(priors)
+        return priors.contiguous(memory_format=self._memory_format)
 
     def _fuse(
         self,

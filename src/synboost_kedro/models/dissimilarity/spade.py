@@ -24,13 +24,13 @@ class Spade(nn.Module):
         label_channels: Channels of the semantic map.
     """
 
-    def __init__(self, channels: int, label_channels: int):
+    def __init__(self, channels: int, label_channels: int, hidden_channels: int = HIDDEN_CHANNELS):
         super().__init__()
         self.shared = nn.Sequential(
-            nn.Conv2d(label_channels, HIDDEN_CHANNELS, kernel_size=3, padding=1), nn.ReLU()
+            nn.Conv2d(label_channels, hidden_channels, kernel_size=3, padding=1), nn.ReLU()
         )
-        self.gamma = nn.Conv2d(HIDDEN_CHANNELS, channels, kernel_size=3, padding=1)
-        self.beta = nn.Conv2d(HIDDEN_CHANNELS, channels, kernel_size=3, padding=1)
+        self.gamma = nn.Conv2d(hidden_channels, channels, kernel_size=3, padding=1)
+        self.beta = nn.Conv2d(hidden_channels, channels, kernel_size=3, padding=1)
 
     def forward(self, features: torch.Tensor, semantic: torch.Tensor) -> torch.Tensor:
         """Normalise ``features`` ``[B,C,h,w]`` conditioned on ``semantic`` ``[B,L,H,W]``."""
@@ -50,11 +50,11 @@ class SpadeDecoderBlock(nn.Module):
     The attribute names ``norm1``, ``conv``, ``norm2`` are the original ``SPADEDecoderLayer``'s.
     """
 
-    def __init__(self, channels: int, label_channels: int):
+    def __init__(self, channels: int, label_channels: int, hidden_channels: int = HIDDEN_CHANNELS):
         super().__init__()
-        self.norm1 = Spade(channels, label_channels)
+        self.norm1 = Spade(channels, label_channels, hidden_channels)
         self.conv = nn.Conv2d(channels, channels, kernel_size=3, padding=1)
-        self.norm2 = Spade(channels, label_channels)
+        self.norm2 = Spade(channels, label_channels, hidden_channels)
 
     def forward(self, features: torch.Tensor, semantic: torch.Tensor) -> torch.Tensor:
         """Refine ``features`` ``[B,C,h,w]`` conditioned on ``semantic`` ``[B,L,H,W]``."""
