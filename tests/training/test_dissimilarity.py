@@ -1,3 +1,4 @@
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -188,6 +189,9 @@ def test_validation_without_anomalies_fails_before_training(tiny_sets):
         ({"selection_metric": "auroc"}, "selection_metric must be"),
         ({"variant": "mine"}, "Unknown dissimilarity preset"),
         ({"architecture": {"spade": "middle"}}, "spade must be"),
+        ({"ema_decay": 1.0}, "ema_decay must be in"),
+        ({"frames_per_epoch": 0}, "frames_per_epoch must be a positive integer"),
+        ({"architecture": {"channel_divisor": 3}}, "channel_divisor must be one of"),
     ],
 )
 def test_bad_settings_name_the_parameter(overrides, message):
@@ -198,3 +202,32 @@ def test_bad_settings_name_the_parameter(overrides, message):
 def test_unknown_parameters_are_rejected():
     with pytest.raises(ValueError, match=r"Unknown dissimilarity_training parameters \['lr'\]"):
         DissimilarityTrainingConfig.from_dict({"lr": 0.1})
+
+
+def test_weight_average_is_validated_kept_and_resumed_exactly(tiny_sets, tmp_path: Path):
+    config = tiny_config(ema_decay=0.5, architecture={"channel_divisor": 8})
+    straight = train_dissimilarity(
+        dataclasses.replace(config, resume_dir=str(tmp_path / "a")),
+        *make_datasets(tiny_sets),
+        WEIGHTS,
+    )
+    state = saved_state(tmp_path / "a")["modules"]
+    averaged = {
+        key.removeprefix("module."): value for key, value in state["weight_average"].items()
+    }
+    trained = state["model"]
+    # The kept network is an average, not the last weights, and it is what validation scored.
+    assert any(not torch.equal(averaged[key], trained[key]) for key in trained)
+    if straight.best_epoch == 2:
+        for key, tensor in straight.model.state_dict().items():
+            assert torch.equal(tensor, averaged[key]), key
+
+    resumed_dir = str(tmp_path / "b")
+    resumable = dataclasses.replace(config, resume_dir=resumed_dir)
+    with pytest.raises(Interrupted):
+        train_dissimilarity(resumable, *make_datasets(tiny_sets, 6), WEIGHTS)
+    resumed = train_dissimilarity(resumable, *make_datasets(tiny_sets), WEIGHTS)
+
+    assert resumed.history == straight.history
+    for key, tensor in straight.model.state_dict().items():
+        assert torch.equal(resumed.model.state_dict()[key], tensor), key

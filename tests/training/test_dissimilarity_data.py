@@ -121,5 +121,24 @@ def test_sampler_depends_only_on_seed_and_epoch_and_splits_ranks():
     assert [len(shard) for shard in shards] == [4, 3, 3]
 
 
+def test_shorter_epochs_walk_the_stream_of_whole_passes():
+    def epoch(sampler, number):
+        sampler.set_epoch(number)
+        return list(sampler)
+
+    whole = EpochSampler(10, seed=3, flip=True)
+    stream = [pair for number in range(3) for pair in epoch(whole, number)]
+    short = EpochSampler(10, seed=3, flip=True, items_per_epoch=4)
+
+    assert [pair for number in range(7) for pair in epoch(short, number)] == stream[:28]
+    assert len(short) == 4
+    shards = [
+        EpochSampler(10, seed=3, flip=True, rank=rank, world_size=3, items_per_epoch=4)
+        for rank in range(3)
+    ]
+    assert sorted(pair for shard in shards for pair in epoch(shard, 2)) == sorted(stream[8:12])
+    assert [len(shard) for shard in shards] == [2, 1, 1]
+
+
 def test_sampler_without_shuffle_or_flip_keeps_dataset_order():
     assert list(EpochSampler(4, seed=0, shuffle=False)) == [(i, False) for i in range(4)]

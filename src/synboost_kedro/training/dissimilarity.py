@@ -57,6 +57,9 @@ class DissimilarityTrainingConfig:
 
     Attributes:
         epochs: Number of epochs; raising it and re-running continues a finished run.
+        frames_per_epoch: Training frames per epoch (validation and checkpoint follow each);
+            ``None`` is one pass over the training set. Fewer than that validates more often,
+            which matters when the best step comes early.
         batch_size: Frames per optimisation step.
         image_height: Training height (every map is NEAREST-resized to it); divisible by 8.
         image_width: Training width; divisible by 8.
@@ -74,12 +77,16 @@ class DissimilarityTrainingConfig:
         semantic_source: ``"swapped_labels"`` (the original recipe) or ``"prediction"``.
         selection_metric: ``"average_precision"`` (ties broken by loss) or ``"loss"``.
         seed: Seed of the initialisation, the shuffling and the flips.
+        ema_decay: Validate and keep an exponential moving average of the weights, updated after
+            every step with this decay; ``None`` uses the weights as trained. On small data the
+            weights swing from step to step, and the average is what generalises.
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"`` or ``"cuda:<n>"``.
         workers: DataLoader worker processes (0 loads in the training process).
         resume_dir: Folder of the resumable training state; ``None`` disables resuming.
     """
 
     epochs: int = 50
+    frames_per_epoch: int | None = None
     batch_size: int = 4
     image_height: int = 256
     image_width: int = 512
@@ -97,6 +104,7 @@ class DissimilarityTrainingConfig:
     semantic_source: str = "swapped_labels"
     selection_metric: str = "average_precision"
     seed: int = 3
+    ema_decay: float | None = None
     device: str = "auto"
     workers: int = 0
     resume_dir: str | None = None
@@ -114,6 +122,17 @@ class DissimilarityTrainingConfig:
                     f"dissimilarity_training.{name} must be divisible by 8 (the network "
                     f"downsamples three times), got {getattr(self, name)}"
                 )
+        if self.frames_per_epoch is not None and (
+            not isinstance(self.frames_per_epoch, int) or self.frames_per_epoch < 1
+        ):
+            raise ValueError(
+                "dissimilarity_training.frames_per_epoch must be a positive integer or null, "
+                f"got {self.frames_per_epoch!r}"
+            )
+        if self.ema_decay is not None and not 0 < self.ema_decay < 1:
+            raise ValueError(
+                f"dissimilarity_training.ema_decay must be in (0, 1) or null, got {self.ema_decay}"
+            )
         if not isinstance(self.workers, int) or self.workers < 0:
             raise ValueError(f"dissimilarity_training.workers must be >= 0, got {self.workers!r}")
         if self.semantic_source not in SEMANTIC_SOURCES:
@@ -209,6 +228,8 @@ def train_dissimilarity(
     device = group.device(resolve_device(config.device, "dissimilarity_training.device"))
     model = build_model(config).to(device)
     best_model = copy.deepcopy(model)
+    average = _weight_average(model, config.ema_decay)
+    validated = model if average is None else average.module
     optimizer = torch.optim.Adam(
         model.parameters(),
         lr=config.learning_rate,
@@ -230,7 +251,11 @@ def train_dissimilarity(
             "val_frames": val_set.frame_ids,
             "class_weights": [float(weight) for weight in class_weights],
         },
-        modules={"model": model, "best_model": best_model},
+        modules={
+            "model": model,
+            "best_model": best_model,
+            **({} if average is None else {"weight_average": average}),
+        },
         # ReduceLROnPlateau has the optimizer's state_dict interface; its state must resume too.
         optimizers={"optimizer": optimizer, "scheduler": scheduler},
     )
@@ -245,7 +270,7 @@ def train_dissimilarity(
         )
     group.check_same(completed, "the completed epochs found in resume_dir")
     train_model = group.wrap(model, device)
-    sampler = group.sampler(len(train_set), config.seed, config.flip)
+    sampler = group.sampler(len(train_set), config.seed, config.flip, config.frames_per_epoch)
     train_loader = _loader(
         group.dataset(train_set),
         config,
@@ -260,10 +285,10 @@ def train_dissimilarity(
         sampler.set_epoch(epoch)
         learning_rate = optimizer.param_groups[0]["lr"]
         train_loss = _train_epoch(
-            train_model, train_loader, criterion, optimizer, device, group=group
+            train_model, train_loader, criterion, optimizer, device, group=group, average=average
         )
         # Rank 0 validates and shares the result, so every rank steps its scheduler alike.
-        scores = evaluate(model, val_loader, criterion, device) if group.is_main else (0.0, 0.0)
+        scores = evaluate(validated, val_loader, criterion, device) if group.is_main else (0.0, 0.0)
         val_loss, val_ap = group.broadcast(scores)
         scheduler.step(val_loss)
         record = {
@@ -276,7 +301,7 @@ def train_dissimilarity(
         if is_better(
             record, _best_record(history, config.selection_metric), config.selection_metric
         ):
-            best_model.load_state_dict(model.state_dict())
+            best_model.load_state_dict(validated.state_dict())
         history.append(record)
         logger.info(
             "epoch %d/%d: train loss %.4f, val loss %.4f, val AP %.4f",
@@ -301,6 +326,16 @@ def train_dissimilarity(
     )
     best_model = best_model.cpu().eval()
     return TrainingResult(best_model, history, int(best["epoch"]))
+
+
+def _weight_average(
+    model: nn.Module, decay: float | None
+) -> torch.optim.swa_utils.AveragedModel | None:
+    if decay is None:
+        return None
+    return torch.optim.swa_utils.AveragedModel(
+        model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(decay), use_buffers=True
+    )
 
 
 def _check_selectable(val_set: DissimilarityDataset) -> None:
@@ -353,6 +388,7 @@ def _train_epoch(
     device: torch.device,
     *,
     group: ProcessGroup = SINGLE_PROCESS,
+    average: torch.optim.swa_utils.AveragedModel | None = None,
 ) -> float:
     """One pass over the training batches; the mean of the (global) batch losses."""
     model.train()
@@ -367,6 +403,8 @@ def _train_epoch(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if average is not None:
+            average.update_parameters(model)
         losses.append(value)
     return float(np.mean(losses)) if losses else math.nan
 

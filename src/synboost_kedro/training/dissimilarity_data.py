@@ -212,6 +212,10 @@ class EpochSampler(Sampler[tuple[int, bool]]):
     Like ``DistributedSampler``, call :meth:`set_epoch` before each epoch; rank ``r`` of ``w``
     takes every ``w``-th item of the shared order starting at ``r``.
 
+    With ``items_per_epoch`` an epoch is that many consecutive items of an endless stream of
+    passes (pass ``k`` is the permutation and flips a whole epoch ``k`` would draw), so a run can
+    validate and checkpoint more often than once per pass over the data.
+
     Args:
         num_items: Size of the dataset.
         seed: Base seed.
@@ -219,6 +223,7 @@ class EpochSampler(Sampler[tuple[int, bool]]):
         flip: Mirror each item with probability 0.5.
         rank: This process's rank.
         world_size: Number of processes sharing the data.
+        items_per_epoch: Items per epoch; ``None`` is one pass over the dataset.
     """
 
     def __init__(
@@ -230,10 +235,12 @@ class EpochSampler(Sampler[tuple[int, bool]]):
         flip: bool = False,
         rank: int = 0,
         world_size: int = 1,
+        items_per_epoch: int | None = None,
     ) -> None:
         if not 0 <= rank < world_size:
             raise ValueError(f"rank must be in [0, {world_size}), got {rank}")
         self.num_items = num_items
+        self.items_per_epoch = num_items if items_per_epoch is None else items_per_epoch
         self.seed = seed
         self.shuffle = shuffle
         self.flip = flip
@@ -245,14 +252,26 @@ class EpochSampler(Sampler[tuple[int, bool]]):
         self.epoch = epoch
 
     def __iter__(self) -> Iterator[tuple[int, bool]]:
-        generator = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
+        start = self.epoch * self.items_per_epoch
+        positions = range(start + self.rank, start + self.items_per_epoch, self.world_size)
+        passes: dict[int, tuple[list[int], list[bool]]] = {}
+        for position in positions:
+            number, offset = divmod(position, self.num_items)
+            if number not in passes:
+                passes[number] = self._pass(number)
+            order, flips = passes[number]
+            index = order[offset]
+            yield index, flips[index] and self.flip
+
+    def _pass(self, number: int) -> tuple[list[int], list[bool]]:
+        """The order and flips of pass ``number`` (as one-pass epoch ``number`` draws them)."""
+        generator = torch.Generator().manual_seed(self.seed * 100_003 + number)
         if self.shuffle:
             order = torch.randperm(self.num_items, generator=generator)
         else:
             order = torch.arange(self.num_items)
         flips = torch.rand(self.num_items, generator=generator) < 0.5
-        for index in order[self.rank :: self.world_size].tolist():
-            yield index, bool(flips[index]) and self.flip
+        return order.tolist(), flips.tolist()
 
     def __len__(self) -> int:
-        return len(range(self.rank, self.num_items, self.world_size))
+        return len(range(self.rank, self.items_per_epoch, self.world_size))

@@ -96,12 +96,22 @@ class ProcessGroup:
         device_ids = [device.index] if device.type == "cuda" else None
         return nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
 
-    def sampler(self, num_items: int, seed: int, flip: bool) -> EpochSampler:
+    def sampler(
+        self, num_items: int, seed: int, flip: bool, items_per_epoch: int | None = None
+    ) -> EpochSampler:
         """This rank's share of the shuffled epoch order (all of it alone)."""
         if self.world_size == 1:
-            return EpochSampler(num_items, seed, shuffle=True, flip=flip)
+            return EpochSampler(
+                num_items, seed, shuffle=True, flip=flip, items_per_epoch=items_per_epoch
+            )
         return PaddedEpochSampler(
-            num_items, seed, shuffle=True, flip=flip, rank=self.rank, world_size=self.world_size
+            num_items,
+            seed,
+            shuffle=True,
+            flip=flip,
+            rank=self.rank,
+            world_size=self.world_size,
+            items_per_epoch=items_per_epoch,
         )
 
     def dataset(self, dataset: Dataset[Sample]) -> Dataset[Sample]:
@@ -186,7 +196,7 @@ class PaddedEpochSampler(EpochSampler):
         yield from (padding for _ in range(len(self) - len(share)))
 
     def __len__(self) -> int:
-        return math.ceil(self.num_items / self.world_size)
+        return math.ceil(self.items_per_epoch / self.world_size)
 
 
 class PaddingMask(Dataset[Sample]):
