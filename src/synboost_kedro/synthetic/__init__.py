@@ -6,6 +6,7 @@ same kind of scene with out-of-distribution objects and a benchmark-style anomal
 """
 
 from synboost_kedro.synthetic.anomalies import render_anomaly_frame
+from synboost_kedro.synthetic.pasted_objects import render_pasted_object_frame
 from synboost_kedro.synthetic.render import render_cityscapes_frame
 
-__all__ = ["render_anomaly_frame", "render_cityscapes_frame"]
+__all__ = ["render_anomaly_frame", "render_cityscapes_frame", "render_pasted_object_frame"]

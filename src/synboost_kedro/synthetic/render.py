@@ -9,6 +9,7 @@ import numpy as np
 
 from synboost_kedro.frames import CityscapesFrame
 from synboost_kedro.synthetic.canvas import Canvas
+from synboost_kedro.synthetic.clutter import sample_void_objects
 from synboost_kedro.synthetic.objects import StreetObject, sample_street_objects
 from synboost_kedro.synthetic.palette import Palette, sample_palette
 from synboost_kedro.synthetic.scene import (
@@ -84,7 +85,9 @@ def draw_scene(scene: Scene, extra_objects: Sequence[StreetObject] = ()) -> Canv
     return canvas
 
 
-def render_cityscapes_frame(frame_id: str, height: int, width: int, seed: int) -> CityscapesFrame:
+def render_cityscapes_frame(
+    frame_id: str, height: int, width: int, seed: int, void_objects: int = 0
+) -> CityscapesFrame:
     """Render one synthetic Cityscapes frame: a street scene with its label and instance maps.
 
     Args:
@@ -92,10 +95,14 @@ def render_cityscapes_frame(frame_id: str, height: int, width: int, seed: int) -
         height: Image height in pixels.
         width: Image width in pixels.
         seed: Seed of the frame; the same seed always gives the same frame.
+        void_objects: At most this many void "dynamic" objects (``clutter.py``) are added. They
+            are drawn after the scene is sampled, so the scene itself does not depend on it.
 
     Returns:
         The frame; ``label_ids`` holds exact Cityscapes label ids and ``instance_ids`` follows the
         ``classId * 1000 + k`` convention on cars, persons, riders and bicycles.
     """
-    scene = sample_scene(np.random.default_rng(seed), height, width)
-    return draw_scene(scene).to_cityscapes_frame(frame_id)
+    rng = np.random.default_rng(seed)
+    scene = sample_scene(rng, height, width)
+    clutter = sample_void_objects(rng, scene.layout, void_objects) if void_objects else []
+    return draw_scene(scene, clutter).to_cityscapes_frame(frame_id)
