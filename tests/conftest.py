@@ -59,6 +59,9 @@ TINY_PARAMS: dict[str, Any] = {
     "synthetic_data.train_frames": 4,
     "synthetic_data.val_frames": 2,
     "synthetic_data.anomaly_frames": 2,
+    # Seeded random perceptual features: tiny runs need not convert and read the 58 MB HED trunk
+    # (tests/pipelines/test_demo_recipe.py runs with it).
+    "uncertainty_maps.perceptual.weights": None,
 }
 
 

@@ -197,7 +197,7 @@ def test_settings_from_project_parameters():
         "normalisation": "min_max",
         "segmentation": {"height": 32, "width": 64},
         "synthesis": {"height": 16, "width": 32, "style_seed": 7},
-        "perceptual": {"height": 24, "width": 40, "vgg19_weights": "vgg.pth", "seed": 3},
+        "perceptual": {"height": 24, "width": 40, "weights": "vgg.pth", "seed": 3},
     }
     evaluation_params = {"fusion": {"weights": {"dissimilarity": 0.5, "perceptual": 0.5}}}
     settings = DetectorSettings.from_params(map_params, evaluation_params, batch_size=3)
@@ -209,7 +209,7 @@ def test_settings_from_project_parameters():
         normalisation="min_max",
         seed=7,
         batch_size=3,
-        vgg19_weights="vgg.pth",
+        perceptual_weights="vgg.pth",
         perceptual_seed=3,
     )
     with pytest.raises(ValueError, match="fusion_weights"):

@@ -31,7 +31,7 @@ PARAMETERS = {
         "normalisation": "original",
         "segmentation": {"height": 32, "width": 64},
         "synthesis": {"height": 16, "width": 32, "style_seed": None},
-        "perceptual": {"height": 16, "width": 32, "vgg19_weights": None, "seed": 0},
+        "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
     },
     "evaluation": {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}},
 }

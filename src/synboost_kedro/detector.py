@@ -99,9 +99,10 @@ class DetectorSettings:
             name, like the original's VAE sampling but reproducible and independent of batching.
         batch_size: Images per forward pass.
         max_pixels: Largest accepted image (height × width).
-        vgg19_weights: Local torchvision VGG19 state dict of the perceptual difference; ``None``
-            uses seeded random features (only for tests and smoke runs).
+        perceptual_weights: Local torchvision state dict of the perceptual difference's VGG;
+            ``None`` uses seeded random features (only for tests and smoke runs).
         perceptual_seed: Seed of those random features.
+        perceptual_architecture: That VGG, ``"vgg19"`` (the original's) or ``"vgg16"``.
     """
 
     segmentation_size: Size | None = (1024, 2048)
@@ -114,8 +115,9 @@ class DetectorSettings:
     seed: int | None = None
     batch_size: int = 1
     max_pixels: int = DEFAULT_MAX_PIXELS
-    vgg19_weights: str | None = None
+    perceptual_weights: str | None = None
     perceptual_seed: int = 0
+    perceptual_architecture: str = "vgg19"
 
     def __post_init__(self) -> None:
         sizes = {
@@ -153,7 +155,14 @@ class DetectorSettings:
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DetectorSettings:
-        """Settings from :meth:`to_dict` output; unknown keys are an error naming them."""
+        """Settings from :meth:`to_dict` output; unknown keys are an error naming them.
+
+        Detectors saved before the perceptual VGG became configurable name its file
+        ``vgg19_weights``; they load as VGG19.
+        """
+        values = dict(values)
+        if "vgg19_weights" in values:
+            values["perceptual_weights"] = values.pop("vgg19_weights")
         return from_known_fields(cls, values, "detector settings")
 
     @classmethod
@@ -167,7 +176,7 @@ class DetectorSettings:
 
         Args:
             map_params: ``uncertainty_maps`` parameters: sizes, normalisation, style seed and the
-                VGG19 of the perceptual difference.
+                VGG of the perceptual difference.
             evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the score.
             **overrides: Other fields, e.g. ``batch_size`` and ``max_pixels``.
 
@@ -184,8 +193,9 @@ class DetectorSettings:
             fusion_weights=dict(fusion.get("weights") or {}),
             normalisation=maps.normalisation.value,
             seed=maps.style_seed,
-            vgg19_weights=perceptual.get("vgg19_weights"),
+            perceptual_weights=perceptual.get("weights"),
             perceptual_seed=perceptual.get("seed", 0),
+            perceptual_architecture=perceptual.get("architecture", "vgg19"),
             **overrides,
         )
 
@@ -299,7 +309,11 @@ class AnomalyDetector:
         self.settings = settings = settings or DetectorSettings()
         self.device = device if isinstance(device, torch.device) else resolve_device(device)
         if perceptual is None:
-            perceptual = PerceptualDifference(settings.vgg19_weights, seed=settings.perceptual_seed)
+            perceptual = PerceptualDifference(
+                settings.perceptual_weights,
+                seed=settings.perceptual_seed,
+                architecture=settings.perceptual_architecture,
+            )
         self.map_models = MapModels(segmentation, synthesis, perceptual).prepared(self.device)
         self.dissimilarity = dissimilarity.to(self.device).eval()
         if self.device.type == "cpu" and hasattr(self.dissimilarity, "optimize_for_cpu"):
@@ -315,7 +329,7 @@ class AnomalyDetector:
         segmentation: str | os.PathLike,
         synthesis: str | os.PathLike,
         dissimilarity: str | os.PathLike,
-        vgg19_weights: str | os.PathLike | None = None,
+        perceptual_weights: str | os.PathLike | None = None,
         *,
         settings: DetectorSettings | None = None,
         device: str | torch.device = "auto",
@@ -327,7 +341,8 @@ class AnomalyDetector:
             synthesis: A ``TorchModelDataset`` synthesis file.
             dissimilarity: A ``TorchModelDataset`` dissimilarity file or a
                 :meth:`DissimilarityNet.save` file.
-            vgg19_weights: Local torchvision VGG19 state dict (overrides ``settings``).
+            perceptual_weights: Local torchvision state dict of the perceptual VGG (overrides
+                ``settings``).
             settings: See :class:`DetectorSettings`; the original's resolutions by default.
             device: See :class:`AnomalyDetector`.
 
@@ -339,8 +354,8 @@ class AnomalyDetector:
         from synboost_kedro.datasets.torch_model import read_model_file
 
         settings = settings or DetectorSettings()
-        if vgg19_weights is not None:
-            settings = dataclasses.replace(settings, vgg19_weights=str(vgg19_weights))
+        if perceptual_weights is not None:
+            settings = dataclasses.replace(settings, perceptual_weights=str(perceptual_weights))
         return cls(
             read_model_file(segmentation, "segmentation"),
             read_model_file(synthesis, "synthesis"),
@@ -390,7 +405,9 @@ class AnomalyDetector:
                     settings, fusion_weights=dict(ORIGINAL_BASELINE_FUSION)
                 )
         if vgg19_weights is not None:
-            settings = dataclasses.replace(settings, vgg19_weights=str(vgg19_weights))
+            settings = dataclasses.replace(
+                settings, perceptual_weights=str(vgg19_weights), perceptual_architecture="vgg19"
+            )
         return cls(
             create_segmentation_model("wrn38_deeplabv3plus", checkpoint_path=str(segmentation)),
             create_synthesis_model(
@@ -421,9 +438,9 @@ class AnomalyDetector:
 
         Args:
             segmentation, synthesis, dissimilarity: ``.onnx`` paths or loaded ONNX models.
-            perceptual: An export of the VGG19 perceptual difference
+            perceptual: An export of the VGG perceptual difference
                 (:func:`~synboost_kedro.export.perceptual_spec`); ``None`` runs it in torch from
-                ``settings.vgg19_weights``.
+                ``settings.perceptual_weights``.
             settings: See :class:`DetectorSettings`; ``seed`` must be ``None`` (the exported
                 synthesis is deterministic).
             threads: ONNX Runtime intra-op threads; ``None`` uses one per core.
@@ -511,8 +528,8 @@ class AnomalyDetector:
     def save(self, directory: str | os.PathLike) -> None:
         """Write the networks and settings to ``directory``, each file atomically.
 
-        The VGG19 of the perceptual difference is not copied: it is rebuilt from
-        ``settings.vgg19_weights`` (or its seed) when loading.
+        The VGG of the perceptual difference is not copied: it is rebuilt from
+        ``settings.perceptual_weights`` (or its seed) when loading.
         """
         if self.runtime != "torch":
             raise ValueError(

@@ -22,6 +22,7 @@ from synboost_kedro.pipelines.inference import (
 # Every package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
 PIPELINE_NAMES: tuple[str, ...] = (
     "synthetic_data",
+    "pretrained_weights",
     "data_preparation",
     "reference_models",
     "uncertainty_maps",
@@ -34,6 +35,7 @@ PIPELINE_NAMES: tuple[str, ...] = (
 
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
 TRAIN_STAGES: tuple[str, ...] = (
+    "pretrained_weights",
     "data_preparation",
     "reference_models",
     "uncertainty_maps",

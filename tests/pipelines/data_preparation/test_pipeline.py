@@ -14,6 +14,7 @@ from synboost_kedro.frames import AnomalyFrame, CityscapesFrame
 from synboost_kedro.pipeline_registry import PIPELINE_NAMES, TRAIN_STAGES
 from synboost_kedro.pipelines.data_preparation import create_pipeline
 from synboost_kedro.preparation import ORIGINAL_REPLACEMENT_LABEL_IDS, VOID_OBJECT_PRESETS
+from synboost_kedro.synthetic.clutter import DYNAMIC_LABEL_ID
 from tests.conftest import PROJECT_ROOT, make_frame, run_kedro
 
 CAR = LABEL_ID_BY_NAME["car"]
@@ -27,15 +28,15 @@ def _read(path: Path) -> np.ndarray:
 def test_each_set_is_a_namespace_with_readable_names():
     nodes = {node.name: node for node in create_pipeline().nodes}
     assert sorted(nodes) == [
+        "anomaly_val.convert_benchmark_labels_node",
         "dissimilarity_train.swap_instance_labels_node",
-        "dissimilarity_val.swap_instance_labels_node",
         "fs_lost_and_found.convert_benchmark_labels_node",
+        "photo_objects.convert_benchmark_labels_node",
         "smiyc_road_anomaly.convert_benchmark_labels_node",
     ]
     train = nodes["dissimilarity_train.swap_instance_labels_node"]
     assert train.inputs == ["cityscapes_train", "params:data_preparation"]
     assert train.outputs == ["dissimilarity_train.swapped_frames"]
-    assert nodes["dissimilarity_val.swap_instance_labels_node"].inputs[0] == "cityscapes_val"
     convert = nodes["smiyc_road_anomaly.convert_benchmark_labels_node"]
     assert (convert.inputs, convert.outputs) == (
         ["smiyc_road_anomaly.raw"],
@@ -44,8 +45,8 @@ def test_each_set_is_a_namespace_with_readable_names():
 
 
 def test_registered_after_the_raw_data_and_first_in_training():
-    assert PIPELINE_NAMES.index("data_preparation") == PIPELINE_NAMES.index("synthetic_data") + 1
-    assert TRAIN_STAGES[0] == "data_preparation"
+    assert PIPELINE_NAMES.index("data_preparation") > PIPELINE_NAMES.index("synthetic_data")
+    assert TRAIN_STAGES.index("data_preparation") < TRAIN_STAGES.index("uncertainty_maps")
 
 
 @pytest.mark.parametrize("env", ["base", "cityscapes"])
@@ -68,7 +69,7 @@ def test_run_on_synthetic_data(kedro_project: Path):
     primary = kedro_project / "data/03_primary"
 
     swapped_any = False
-    for split, processed_set in (("train", "dissimilarity_train"), ("val", "dissimilarity_val")):
+    for split, processed_set in (("train", "dissimilarity_train"),):
         sources = sorted((raw / f"cityscapes/gtFine/{split}").glob("*/*_gtFine_labelIds.png"))
         labels = sorted((primary / processed_set / "labels").glob("*.png"))
         assert [p.name[: -len("_gtFine_labelIds.png")] for p in sources] == [p.stem for p in labels]
@@ -79,10 +80,12 @@ def test_run_on_synthetic_data(kedro_project: Path):
             label = _read(folder / f"labels/{frame_id}.png")
             label_ids = _read(folder / f"semantic_labelIds/{frame_id}.png")
             changed = label_ids != original_ids
-            # 1 exactly where the labels changed; remaining void pixels are ignored (255).
-            np.testing.assert_array_equal(label == 1, changed)
+            # 1 exactly where the labels changed and on void "dynamic" objects (the base
+            # configuration's void_objects); remaining void pixels are ignored (255).
+            dynamic = original_ids == DYNAMIC_LABEL_ID
+            np.testing.assert_array_equal(label == 1, changed | dynamic)
             void = label_ids_to_train_ids(original_ids) == 255
-            np.testing.assert_array_equal(label == 255, void & ~changed)
+            np.testing.assert_array_equal(label == 255, void & ~changed & ~dynamic)
             np.testing.assert_array_equal(
                 _read(folder / f"semantic/{frame_id}.png"), label_ids_to_train_ids(label_ids)
             )
@@ -125,6 +128,8 @@ def _write_hand_made_inputs(project: Path, train_frames: int) -> None:
     for folder, layout in (
         ("synthetic_fs_lost_and_found", "fishyscapes"),
         ("synthetic_smiyc_road_anomaly", "smiyc_anomaly"),
+        ("synthetic_photo_objects", "fishyscapes"),
+        ("synthetic_anomaly_val", "fishyscapes"),
     ):
         AnomalyBenchmarkDataset(str(raw / folder), layout).save({"f1": benchmark})
 

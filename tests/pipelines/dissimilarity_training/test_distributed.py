@@ -20,7 +20,7 @@ TWO_PROCESSES = {
 
 def test_two_processes_return_rank_0s_model_and_log_into_the_kedro_run(kedro_project: Path):
     write_processed_set(kedro_project, "dissimilarity_train", 4, seed=0)
-    write_processed_set(kedro_project, "dissimilarity_val", 2, seed=1)
+    write_processed_set(kedro_project, "anomaly_val", 2, seed=1)
 
     run_kedro(kedro_project, "dissimilarity_training", {**TINY_TRAINING, **TWO_PROCESSES})
 

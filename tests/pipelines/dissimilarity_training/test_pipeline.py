@@ -54,7 +54,7 @@ def _commit_all(project: Path) -> str:
 
 def test_kedro_run_trains_and_tracks_everything_in_mlflow(kedro_project: Path):
     write_processed_set(kedro_project, "dissimilarity_train", 4, seed=0)
-    write_processed_set(kedro_project, "dissimilarity_val", 2, seed=1)
+    write_processed_set(kedro_project, "anomaly_val", 2, seed=1)
     commit = _commit_all(kedro_project)
 
     run_kedro(kedro_project, "dissimilarity_training", TINY_TRAINING)
@@ -64,7 +64,7 @@ def test_kedro_run_trains_and_tracks_everything_in_mlflow(kedro_project: Path):
     (run,) = client.search_runs([experiment.experiment_id])
     run_id = run.info.run_id
     assert run.info.status == "FINISHED"
-    assert run.data.params["dissimilarity_training.learning_rate"] == "0.0001"
+    assert run.data.params["dissimilarity_training.learning_rate"] == "0.001"
     assert run.data.params["dissimilarity_training.image_height"] == "16"
     assert run.data.params["dissimilarity_training.variant"] == "ours"
     for name in EPOCH_METRICS:
@@ -151,9 +151,12 @@ def test_metric_histories_are_in_kedro_mlflow_form():
 
 def test_pipeline_runs_on_a_plain_catalog(tmp_path: Path):
     catalog = DataCatalog()
-    for name, count, seed in (("dissimilarity_train", 2, 0), ("dissimilarity_val", 1, 1)):
+    for name, field, count, seed in (
+        ("dissimilarity_train", "swapped_frames", 2, 0),
+        ("anomaly_val", "benchmark_frames", 1, 1),
+    ):
         frames, maps = write_processed_set(tmp_path, name, count, seed=seed)
-        catalog[f"{name}.swapped_frames"] = frames.load()
+        catalog[f"{name}.{field}"] = frames.load()
         catalog[f"{name}.maps"] = maps.load()
     catalog["params:dissimilarity_training"] = {
         "image_height": 16,

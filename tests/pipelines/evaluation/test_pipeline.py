@@ -18,7 +18,7 @@ from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
 from synboost_kedro.pipelines.evaluation import create_pipeline
 from synboost_kedro.pipelines.evaluation.nodes import measure_set
-from synboost_kedro.pipelines.sets import EVALUATION_SETS
+from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
 
 HEIGHT, WIDTH = 24, 40  # label resolution; the network runs at 16x32
 
@@ -73,7 +73,7 @@ def test_pipeline_scores_measures_and_reports_every_set(tmp_path: Path, model, g
     catalog["dissimilarity_model"] = model
     catalog["params:evaluation"] = _params(grid_search)
     frames, maps = _frames(0)
-    catalog["dissimilarity_val.swapped_frames"], catalog["dissimilarity_val.maps"] = frames, maps
+    catalog[f"{SELECTION_SET}.benchmark_frames"], catalog[f"{SELECTION_SET}.maps"] = frames, maps
     for index, set_name in enumerate(EVALUATION_SETS):
         catalog[f"{set_name}.benchmark_frames"], catalog[f"{set_name}.maps"] = _frames(index + 1)
         catalog[f"{set_name}.scores"] = ScoreMapDataset(str(tmp_path / set_name), BASE_METHODS)

@@ -42,10 +42,15 @@ def test_the_vgg_network_gets_the_configured_weights_file_and_seed(monkeypatch):
         nodes, "PerceptualDifference", lambda *args, **kwargs: calls.append((args, kwargs))
     )
 
-    nodes.build_perceptual_network({"perceptual": {"vgg19_weights": "vgg19.pth", "seed": 5}})
-    nodes.build_perceptual_network({"perceptual": {"vgg19_weights": None}})
+    nodes.build_perceptual_network(
+        {"perceptual": {"weights": "vgg16.pth", "seed": 5, "architecture": "vgg16"}}
+    )
+    nodes.build_perceptual_network({"perceptual": {"weights": None}})
 
-    assert calls == [(("vgg19.pth",), {"seed": 5}), ((None,), {"seed": 0})]
+    assert calls == [
+        (("vgg16.pth",), {"seed": 5, "architecture": "vgg16"}),
+        ((None,), {"seed": 0, "architecture": "vgg19"}),
+    ]
 
 
 def test_several_processes_make_a_sharded_producer_and_bad_layouts_are_named():

@@ -14,7 +14,7 @@ from kedro.runner import SequentialRunner
 from synboost_kedro.datasets import ProcessedDataset
 from synboost_kedro.datasets.torch_model import write_model_file
 from synboost_kedro.frames import ProcessedFrame
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.sets import ANOMALY_SETS, EVALUATION_SETS, TRAINING_SETS
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
 from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer
@@ -31,7 +31,7 @@ PARAMS = {
     "normalisation": "original",
     "segmentation": {"height": 32, "width": 64},
     "synthesis": {"height": 16, "width": 32, "style_seed": None},
-    "perceptual": {"height": 16, "width": 32, "vgg19_weights": None, "seed": 0},
+    "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
     "rebuild": False,
 }
 
@@ -105,19 +105,23 @@ def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
     pipeline = create_pipeline()
 
     names = {node.name for node in pipeline.nodes}
-    assert "build_perceptual_network_node" in names
+    assert {"convert_hed_vgg16_node", "build_perceptual_network_node"} <= names
     for name in TRAINING_SETS:
         assert f"{name}.compute_maps_from_swapped_labels_node" in names
-    for name in EVALUATION_SETS:
+    for name in ANOMALY_SETS:
         assert f"{name}.compute_maps_from_predictions_node" in names
     assert pipeline.inputs() == {
         "segmentation_model",
         "synthesis_model",
         "params:uncertainty_maps",
+        "params:pretrained_weights.hed_vgg16",
         *(f"{name}.swapped_frames" for name in TRAINING_SETS),
-        *(f"{name}.benchmark_frames" for name in EVALUATION_SETS),
+        *(f"{name}.benchmark_frames" for name in ANOMALY_SETS),
     }
-    assert pipeline.outputs() == {f"{name}.maps" for name in (*TRAINING_SETS, *EVALUATION_SETS)}
+    assert pipeline.outputs() == {
+        "hed_vgg16_weights",
+        *(f"{name}.maps" for name in (*TRAINING_SETS, *ANOMALY_SETS)),
+    }
 
 
 def test_maps_are_stored_per_frame_id_and_reruns_only_fill_gaps(tmp_path, perceptual_network):
@@ -186,7 +190,7 @@ def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
     segmentation, synthesis = tiny_networks()
     write_model_file(segmentation, kedro_project / "data/06_models/segmentation_model.pt")
     write_model_file(synthesis, kedro_project / "data/06_models/synthesis_model.pt")
-    _write_frames(kedro_project / "data/03_primary", sets=(*TRAINING_SETS, *EVALUATION_SETS))
+    _write_frames(kedro_project / "data/03_primary", sets=(*TRAINING_SETS, *ANOMALY_SETS))
     params = {
         f"uncertainty_maps.{key}": value
         for key, value in {
@@ -203,7 +207,7 @@ def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
 
     run_kedro(kedro_project, "uncertainty_maps", params)
 
-    for name in (*TRAINING_SETS, *EVALUATION_SETS):
+    for name in (*TRAINING_SETS, *ANOMALY_SETS):
         maps = ProcessedDataset(str(kedro_project / "data/04_feature" / name), MAP_FIELDS)
         assert maps.stored_frame_ids() == set(FRAME_IDS), name
         assert maps.load()[FRAME_IDS[0]]().entropy.shape == (32, 64)

@@ -1,7 +1,7 @@
 """Pipeline ``data_preparation``: one namespace per data set, so kedro-viz draws each as a group.
 
-The held-out validation split is Cityscapes *val* with swapped labels: models are selected on
-it, never on an evaluation benchmark (the original selected checkpoints on its test sets).
+Models are selected on the validation anomaly set (``sets.SELECTION_SET``), never on an evaluation
+benchmark (the original selected checkpoints on its test sets).
 """
 
 from kedro.pipeline import Node, Pipeline
@@ -10,13 +10,10 @@ from synboost_kedro.pipelines.data_preparation.nodes import (
     convert_benchmark_labels,
     swap_instance_labels,
 )
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.sets import ANOMALY_SETS, TRAINING_SETS
 
 #: The Cityscapes split each training set is made from.
-CITYSCAPES_SOURCES: dict[str, str] = {
-    "dissimilarity_train": "cityscapes_train",
-    "dissimilarity_val": "cityscapes_val",
-}
+CITYSCAPES_SOURCES: dict[str, str] = {"dissimilarity_train": "cityscapes_train"}
 
 
 def _training_set(name: str) -> Pipeline:
@@ -53,7 +50,7 @@ def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             *(_training_set(name) for name in TRAINING_SETS),
-            *(_evaluation_set(name) for name in EVALUATION_SETS),
+            *(_evaluation_set(name) for name in ANOMALY_SETS),
         ],
         tags="data_preparation",
     )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from synboost_kedro.models.dissimilarity import DissimilarityNet
+from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS
 from synboost_kedro.training.class_weights import (
     CLASS_NAMES,
     count_label_pixels,
@@ -28,6 +29,7 @@ from synboost_kedro.training.distributed import launch_training
 from synboost_kedro.training.launch import LaunchConfig
 
 logger = logging.getLogger(__name__)
+(TRAIN_SET,) = TRAINING_SETS
 
 #: Per-epoch entries of the training history that become MLflow metric histories.
 #: The parameter section of the process/machine layout (``training/launch.py``).
@@ -65,7 +67,11 @@ def train_dissimilarity_model(
     class_weights: dict[str, float],
     params: dict[str, Any],
 ) -> tuple[DissimilarityNet, DissimilarityNet, dict[str, Any]]:
-    """Train on the training split and keep the epoch best on the held-out validation split.
+    """Train on the label-swapped frames; keep the epoch best on the validation anomaly set.
+
+    The validation frames are in benchmark form (image and anomaly mask, maps re-synthesised from
+    the prediction), so they feed the network as the evaluation sets do: semantic input from the
+    prediction, whatever ``semantic_source`` the training frames use.
 
     Returns:
         The best network twice (the project's model file and the MLflow model) and the training
@@ -79,12 +85,12 @@ def train_dissimilarity_model(
             config.image_height,
             config.image_width,
             name,
-            semantic_source=config.semantic_source,
+            semantic_source=semantic_source,
             num_semantic_classes=config.network_config().num_semantic_classes,
         )
-        for name, frames, maps in (
-            ("dissimilarity_train", train_frames, train_maps),
-            ("dissimilarity_val", val_frames, val_maps),
+        for name, frames, maps, semantic_source in (
+            (TRAIN_SET, train_frames, train_maps, config.semantic_source),
+            (SELECTION_SET, val_frames, val_maps, "prediction"),
         )
     }
     weights = np.array([class_weights[name] for name in CLASS_NAMES])
@@ -93,7 +99,7 @@ def train_dissimilarity_model(
     )
     # Several processes: torchrun runs the Kedro-free loop per rank; this node runs once.
     train = partial(launch_training, launch) if launch.is_distributed else train_dissimilarity
-    result = train(config, datasets["dissimilarity_train"], datasets["dissimilarity_val"], weights)
+    result = train(config, datasets[TRAIN_SET], datasets[SELECTION_SET], weights)
     summary = {"history": result.history, "best_epoch": result.best_epoch}
     return result.model, result.model, summary
 

@@ -7,9 +7,9 @@ from synboost_kedro.pipelines.dissimilarity_training.nodes import (
     metric_histories,
     train_dissimilarity_model,
 )
-from synboost_kedro.pipelines.sets import TRAINING_SETS
+from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS
 
-TRAIN_SET, VAL_SET = TRAINING_SETS
+(TRAIN_SET,) = TRAINING_SETS
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -26,8 +26,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "train_frames": f"{TRAIN_SET}.swapped_frames",
                     "train_maps": f"{TRAIN_SET}.maps",
-                    "val_frames": f"{VAL_SET}.swapped_frames",
-                    "val_maps": f"{VAL_SET}.maps",
+                    "val_frames": f"{SELECTION_SET}.benchmark_frames",
+                    "val_maps": f"{SELECTION_SET}.maps",
                     "class_weights": "dissimilarity_class_weights",
                     "params": "params:dissimilarity_training",
                 },

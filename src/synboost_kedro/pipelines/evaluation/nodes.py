@@ -92,12 +92,12 @@ def select_fusion_weights(
 ) -> dict[str, float]:
     """Fusion weights: the configured ones, or the best of the original's grid on validation.
 
-    The search scores the held-out Cityscapes split (never an evaluation set), and only when it
-    is switched on, so the default run spends no time on it.
+    The search scores the validation anomaly set (``sets.SELECTION_SET``, never an evaluation
+    set), as the paper searched on Fishyscapes Lost & Found val, and only when it is switched on.
     """
     if not params["fusion"]["grid_search"]:
         return dict(params["fusion"]["weights"])
-    scorer = score_set(frames, maps, model, params, semantic_source="swapped_labels")
+    scorer = score_set(frames, maps, model, params, semantic_source="prediction")
     labels = {frame_id: frames[frame_id]().label for frame_id in scorer.frame_ids()}
 
     def validation_frames():

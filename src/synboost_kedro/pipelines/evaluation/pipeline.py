@@ -11,10 +11,14 @@ from synboost_kedro.pipelines.evaluation.nodes import (
     score_set,
     select_fusion_weights,
 )
-from synboost_kedro.pipelines.sets import EVALUATION_SETS
+from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
 
 #: SegmentMeIfYouCan component track of each evaluation set (size filters of its protocol).
-COMPONENT_TRACKS = {"fs_lost_and_found": "obstacle", "smiyc_road_anomaly": "anomaly"}
+COMPONENT_TRACKS = {
+    "fs_lost_and_found": "obstacle",
+    "smiyc_road_anomaly": "anomaly",
+    "photo_objects": "obstacle",
+}
 _SHARED = {"dissimilarity_model", "fusion_weights", "params:evaluation"}
 
 
@@ -56,18 +60,18 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 select_fusion_weights,
-                inputs=["swapped_frames", "maps", "dissimilarity_model", "params:evaluation"],
+                inputs=["frames", "maps", "dissimilarity_model", "params:evaluation"],
                 outputs="fusion_weights",
                 name="select_fusion_weights",
             )
         ],
-        # Its own namespace: in `train`, the validation set's namespace would be split by the
+        # Its own namespace: in `train`, the selection set's namespace would be split by the
         # training node between its maps and this node (a Kedro warning, and a broken viz group).
         namespace="fusion_weight_selection",
         inputs={
             "dissimilarity_model": "dissimilarity_model",
-            "swapped_frames": "dissimilarity_val.swapped_frames",
-            "maps": "dissimilarity_val.maps",
+            "frames": f"{SELECTION_SET}.benchmark_frames",
+            "maps": f"{SELECTION_SET}.maps",
         },
         outputs={"fusion_weights"},
         parameters={"params:evaluation"},

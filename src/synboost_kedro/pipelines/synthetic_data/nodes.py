@@ -14,12 +14,30 @@ from typing import Any
 import numpy as np
 
 from synboost_kedro.frames import AnomalyFrame, CityscapesFrame
-from synboost_kedro.synthetic import render_anomaly_frame, render_cityscapes_frame
+from synboost_kedro.synthetic import (
+    render_anomaly_frame,
+    render_cityscapes_frame,
+    render_pasted_object_frame,
+)
 
 logger = logging.getLogger(__name__)
 
 # Distinct streams per split, so adding frames to one split never changes another.
-_STREAMS = {"train": 0, "val": 1, "lost_and_found": 2, "road_anomaly": 3}
+_STREAMS = {
+    "train": 0,
+    "val": 1,
+    "lost_and_found": 2,
+    "road_anomaly": 3,
+    "photo_objects": 4,
+    "procedural_objects": 5,
+}
+#: The renderer of each anomaly-set style: ``(frame_id, height, width, seed) -> AnomalyFrame``.
+ANOMALY_RENDERERS: dict[str, Callable[..., AnomalyFrame]] = {
+    "lost_and_found": partial(render_anomaly_frame, style="lost_and_found"),
+    "road_anomaly": partial(render_anomaly_frame, style="road_anomaly"),
+    "photo_objects": partial(render_pasted_object_frame, texture="photo"),
+    "procedural_objects": partial(render_pasted_object_frame, texture="procedural"),
+}
 
 
 def _frame_seed(seed: int, stream: str, index: int) -> int:
@@ -60,6 +78,7 @@ def generate_cityscapes_split(
             params["height"],
             params["width"],
             _frame_seed(params["seed"], split, index),
+            params.get("void_objects", 0),
         )
     logger.info("Generating %d synthetic '%s' frames", len(frames), split)
     return frames
@@ -72,18 +91,19 @@ def generate_anomaly_set(
 
     Args:
         params: ``synthetic_data`` parameters: ``seed``, ``height``, ``width``, ``anomaly_frames``.
-        style: ``lost_and_found`` (obstacles on the road, void outside it) or ``road_anomaly``
-            (anomalies anywhere, as in SegmentMeIfYouCan RoadAnomaly21).
+        style: ``lost_and_found`` (obstacles on the road, void outside it), ``road_anomaly``
+            (anomalies anywhere, as in SegmentMeIfYouCan RoadAnomaly21), ``photo_objects`` or
+            ``procedural_objects`` (blobs cut from photographs or procedural textures, standing
+            on the road; ``synthetic/pasted_objects.py``).
     """
     _check_positive(params, "height", "width", "anomaly_frames")
     frames = {
         f"{style}_{index:04d}": partial(
-            render_anomaly_frame,
+            ANOMALY_RENDERERS[style],
             f"{style}_{index:04d}",
             params["height"],
             params["width"],
             _frame_seed(params["seed"], style, index),
-            style,
         )
         for index in range(params["anomaly_frames"])
     }

@@ -10,7 +10,12 @@ from synboost_kedro.pipelines.synthetic_data.nodes import (
 )
 
 #: Style of the synthetic frames of each evaluation set.
-ANOMALY_SET_STYLES = {"fs_lost_and_found": "lost_and_found", "smiyc_road_anomaly": "road_anomaly"}
+ANOMALY_SET_STYLES = {
+    "fs_lost_and_found": "lost_and_found",
+    "smiyc_road_anomaly": "road_anomaly",
+    "photo_objects": "photo_objects",
+    "anomaly_val": "procedural_objects",
+}
 
 
 def _bound(func, **kwargs):

