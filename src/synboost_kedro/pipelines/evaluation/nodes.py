@@ -53,7 +53,6 @@ def score_set(
     maps: FrameLoaders,
     model: nn.Module,
     params: dict[str, Any],
-    semantic_source: str,
 ) -> SetScorer:
     """Score maps of every base method for one set, produced lazily as the catalog writes them.
 
@@ -62,14 +61,14 @@ def score_set(
         maps: Their uncertainty maps.
         model: The trained dissimilarity network.
         params: ``evaluation`` parameters: ``height``, ``width``, ``batch_size``, ``device``.
-        semantic_source: ``"prediction"`` for benchmarks, ``"swapped_labels"`` for the held-out
-            Cityscapes split.
+
+    Every scored set is in benchmark form, so the semantic input is the segmenter's prediction.
     """
     config = ScoringConfig(
         height=params["height"],
         width=params["width"],
         batch_size=params["batch_size"],
-        semantic_source=semantic_source,
+        semantic_source="prediction",
     )
     return SetScorer(
         frames, maps, model, config, resolve_device(params["device"], "evaluation.device")
@@ -97,7 +96,7 @@ def select_fusion_weights(
     """
     if not params["fusion"]["grid_search"]:
         return dict(params["fusion"]["weights"])
-    scorer = score_set(frames, maps, model, params, semantic_source="prediction")
+    scorer = score_set(frames, maps, model, params)
     labels = {frame_id: frames[frame_id]().label for frame_id in scorer.frame_ids()}
 
     def validation_frames():

@@ -29,7 +29,7 @@ def _bound(func, **kwargs):
 def _set_pipeline(set_name: str) -> Pipeline:
     nodes = [
         Node(
-            _bound(score_set, semantic_source="prediction"),
+            score_set,
             inputs=["benchmark_frames", "maps", "dissimilarity_model", "params:evaluation"],
             outputs="scores",
             name="score",
