@@ -156,7 +156,6 @@ def main() -> None:
         reference_name: lambda **named: reference_forward(model, named),
         "ours NCHW": model,
         "ours channels_last (optimize_for_cpu)": copy.deepcopy(model).optimize_for_cpu(),
-        "ours channels_last + TorchScript freeze": model.freeze_for_cpu_inference(**inputs[1]),
     }
     with torch.inference_mode():
         references = {batch: reference_forward(model, inputs[batch]) for batch in (1, 4)}

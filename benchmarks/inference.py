@@ -37,7 +37,6 @@ import numpy as np
 import onnx
 import torch
 
-from synboost_kedro.detector import AnomalyDetector, DetectorSettings
 from synboost_kedro.export import (
     OnnxExportSpec,
     dissimilarity_spec,
@@ -47,7 +46,8 @@ from synboost_kedro.export import (
     synthesis_spec,
 )
 from synboost_kedro.export.runtime import onnx_session
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.inference import AnomalyDetector, DetectorSettings
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
 from synboost_kedro.synthetic.render import render_cityscapes_frame

@@ -32,11 +32,11 @@ from synboost_kedro.frames import ANOMALY, ProcessedFrame
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
+from synboost_kedro.parallel import LaunchConfig
 from synboost_kedro.synthetic.render import render_cityscapes_frame
 from synboost_kedro.training.dissimilarity import DissimilarityTrainingConfig, train_dissimilarity
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
 from synboost_kedro.training.distributed import launch_training
-from synboost_kedro.training.launch import LaunchConfig
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer
 

@@ -13,9 +13,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
-from synboost_kedro.datasets.torch_model import write_model_file
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
-from tests.test_detector import street_image
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.model_file import write_model_file
+from tests.inference.test_detector import street_image
 from tests.uncertainty.conftest import tiny_networks
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -34,6 +34,7 @@ PARAMETERS = {
         "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
     },
     "evaluation": {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}},
+    "inference": {"batch_size": 1, "max_pixels": 4096 * 4096},
 }
 
 

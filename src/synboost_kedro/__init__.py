@@ -9,9 +9,9 @@ __version__ = "0.1.0"
 
 # Exported lazily, so ``import synboost_kedro`` (e.g. by the Kedro CLI) does not import torch.
 _LAZY_EXPORTS = {
-    "AnomalyAnalysis": "synboost_kedro.detector",
-    "AnomalyDetector": "synboost_kedro.detector",
-    "DetectorSettings": "synboost_kedro.detector",
+    "AnomalyAnalysis": "synboost_kedro.inference",
+    "AnomalyDetector": "synboost_kedro.inference",
+    "DetectorSettings": "synboost_kedro.inference",
 }
 
 __all__ = ["AnomalyAnalysis", "AnomalyDetector", "DetectorSettings", "__version__"]

@@ -61,3 +61,22 @@ def _rgb_from_array(array: np.ndarray) -> np.ndarray:
     if array.ndim == 2 or array.shape[2] == 1:
         array = np.repeat(array.reshape(*array.shape[:2], 1), 3, axis=2)
     return array
+
+
+def checked_rgb(image: np.ndarray | Image.Image, name: str, max_pixels: int) -> np.ndarray:
+    """:func:`rgb_array` of ``image``, refusing images over ``max_pixels``; errors name ``name``.
+
+    Raises:
+        ValueError: ``image`` is not a usable image or is too large; the message names it.
+    """
+    try:
+        array = rgb_array(image)
+    except ValueError as error:
+        raise ValueError(f"'{name}': {error}") from None
+    height, width = array.shape[:2]
+    if height * width > max_pixels:
+        raise ValueError(
+            f"'{name}' has {width}x{height} = {height * width} pixels, more than the "
+            f"detector's limit max_pixels = {max_pixels}; downscale it or raise the limit"
+        )
+    return array

@@ -12,8 +12,8 @@ import importlib
 from kedro.pipeline import Pipeline
 from kedro_mlflow.pipeline import pipeline_ml_factory
 
-from synboost_kedro.detector import MLFLOW_MODEL_NAME
 from synboost_kedro.pipelines.inference import (
+    MLFLOW_MODEL_NAME,
     SERVED_INPUT,
     create_assembly_pipeline,
     create_serving_pipeline,

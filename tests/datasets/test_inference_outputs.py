@@ -8,7 +8,7 @@ from kedro.io.core import DatasetError
 from PIL import Image
 
 from synboost_kedro.datasets.inference_outputs import OUTPUT_KINDS, InferenceOutputDataset
-from synboost_kedro.detector import AnomalyAnalysis
+from synboost_kedro.inference import AnomalyAnalysis
 
 
 def _analysis(height: int = 4, width: int = 6) -> AnomalyAnalysis:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from synboost_kedro.evaluation import fuse_scores, search_fusion_weights
-from synboost_kedro.evaluation.fusion import FUSABLE_METHODS, candidate_weights
+from synboost_kedro.evaluation import search_fusion_weights
+from synboost_kedro.evaluation.fusion import candidate_weights
+from synboost_kedro.scoring import FUSABLE_METHODS
 
 
 def test_original_grid_is_normalised_deduplicated_and_holds_the_published_weights():
@@ -17,22 +17,6 @@ def test_original_grid_is_normalised_deduplicated_and_holds_the_published_weight
     assert len(candidates) == 4**4 - 1 - sum(
         1 for v in np.ndindex(4, 4, 4, 4) if any(v) and np.gcd.reduce(v) > 1
     )
-
-
-def test_fuse_scores_weights_the_named_methods():
-    scores = {"dissimilarity": np.array([0.2, 1.0]), "entropy": np.array([1.0, 0.0])}
-    fused = fuse_scores(scores, {"dissimilarity": 0.75, "entropy": 0.25})
-    np.testing.assert_allclose(fused, [0.4, 0.75], rtol=1e-6)
-    assert fused.dtype == np.float32
-
-
-@pytest.mark.parametrize(
-    ("weights", "message"),
-    [({"depth": 1.0}, "Unknown fusion methods"), ({"entropy": 0.0}, "all zero")],
-)
-def test_fuse_scores_rejects_bad_weights(weights, message):
-    with pytest.raises(ValueError, match=message):
-        fuse_scores({"entropy": np.zeros(2)}, weights)
 
 
 def test_search_picks_the_informative_method():

@@ -10,7 +10,6 @@ import onnx
 import pytest
 import torch
 
-from synboost_kedro.detector import AnomalyDetector, DetectorSettings
 from synboost_kedro.export import (
     dissimilarity_spec,
     export_to_onnx,
@@ -25,9 +24,10 @@ from synboost_kedro.export.runtime import (
     OnnxSynthesis,
     onnx_session,
 )
+from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
-from synboost_kedro.models.dissimilarity.inputs import ENTROPY_WEIGHT
-from tests.test_detector import TINY_SETTINGS, street_image, tiny_detector
+from synboost_kedro.scoring import ORIGINAL_FUSION_WEIGHTS
+from tests.inference.test_detector import TINY_SETTINGS, street_image, tiny_detector
 
 TRACE_SIZES = {"batch": 1, "height": 16, "width": 32}
 #: One step of the 8-bit entropy, distance and perceptual maps (stored as the original's were).
@@ -39,7 +39,8 @@ NETWORKS = ("segmentation", "synthesis", "dissimilarity", "perceptual")
 
 def assert_anomaly_maps_match(actual: np.ndarray, expected: np.ndarray) -> None:
     """ONNX Runtime's anomaly map is torch's up to rounding and rare one-step map changes."""
-    np.testing.assert_allclose(actual, expected, atol=ENTROPY_WEIGHT * MAP_STEP + 1e-4)
+    tolerance = ORIGINAL_FUSION_WEIGHTS["entropy"] * MAP_STEP + 1e-4
+    np.testing.assert_allclose(actual, expected, atol=tolerance)
     assert np.abs(actual - expected).mean() <= 1e-5
 
 

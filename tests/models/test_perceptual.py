@@ -8,8 +8,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from synboost_kedro.models.checkpoints import MissingWeightsError
 from synboost_kedro.models.perceptual import PerceptualDifference, normalise_per_image
-from synboost_kedro.models.weights import MissingWeightsError
 
 #: ``vgg19.features`` index after which each level is read (relu1_1 … relu5_1).
 LEVEL_ENDS = (1, 6, 11, 20, 29)

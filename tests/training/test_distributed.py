@@ -8,17 +8,18 @@ import pytest
 import torch
 from torch.utils.data import default_collate
 
+from synboost_kedro.parallel import RESULT_FILE_NAME, DistributedRunError, LaunchConfig
+from synboost_kedro.scoring import network_outputs
 from synboost_kedro.training.checkpointing import STATE_FILE_NAME
+from synboost_kedro.training.data_parallel import DataParallelGroup
 from synboost_kedro.training.dissimilarity import DissimilarityTrainingConfig, train_dissimilarity
-from synboost_kedro.training.dissimilarity_data import DissimilarityDataset, network_outputs
+from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
 from synboost_kedro.training.distributed import (
     TEST_EXIT_CODE,
     TEST_EXIT_ENV,
     TrainingProgress,
     launch_training,
 )
-from synboost_kedro.training.launch import RESULT_FILE_NAME, DistributedRunError, LaunchConfig
-from synboost_kedro.training.process_group import ProcessGroup
 from tests.training.processed_sets import write_processed_set
 
 HEIGHT, WIDTH = 16, 32
@@ -118,9 +119,9 @@ def test_rank_0_logs_live_epoch_metrics_into_the_launching_run(tmp_path: Path, m
     assert environment["OMP_NUM_THREADS"] == "1"
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    assert TrainingProgress.from_environment(ProcessGroup(rank=1, world_size=2)) is None
+    assert TrainingProgress.from_environment(DataParallelGroup(rank=1, world_size=2)) is None
 
-    progress = TrainingProgress.from_environment(ProcessGroup(rank=0, world_size=2))
+    progress = TrainingProgress.from_environment(DataParallelGroup(rank=0, world_size=2))
     progress({"epoch": 1, "train_loss": 0.5, "val_loss": 0.25})
 
     logged = mlflow.get_run(run.info.run_id)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from synboost_kedro.models.weights import MissingWeightsError
+from synboost_kedro.models.checkpoints import MissingWeightsError
 from synboost_kedro.training.synthesis import evaluate_synthesis, train_synthesis
 from tests.training.conftest import interrupt_after_first_epoch
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from synboost_kedro.datasets import ProcessedDataset
-from synboost_kedro.training.launch import LaunchConfig
+from synboost_kedro.parallel import LaunchConfig
 from synboost_kedro.uncertainty import MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer, shard_frame_ids
 from tests.uncertainty.conftest import config, frame_loaders

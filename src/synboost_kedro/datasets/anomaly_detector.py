@@ -1,4 +1,4 @@
-"""A saved :class:`~synboost_kedro.detector.AnomalyDetector` as a Kedro dataset (a folder)."""
+"""A saved :class:`~synboost_kedro.inference.AnomalyDetector` as a Kedro dataset (a folder)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from kedro.io.core import AbstractDataset, DatasetError
 
-from synboost_kedro.detector import SETTINGS_FILE, AnomalyDetector
+from synboost_kedro.inference import SETTINGS_FILE, AnomalyDetector
 
 
 class AnomalyDetectorDataset(AbstractDataset[AnomalyDetector, AnomalyDetector]):

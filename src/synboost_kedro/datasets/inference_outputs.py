@@ -13,8 +13,8 @@ from tqdm.auto import tqdm
 
 from synboost_kedro.cityscapes import colourise_train_ids
 from synboost_kedro.datasets.image_io import write_image
-from synboost_kedro.detector import AnomalyAnalysis
 from synboost_kedro.heatmaps import heat_map, overlay
+from synboost_kedro.inference import AnomalyAnalysis
 from synboost_kedro.utils import atomic_path
 
 #: ``(name, RGB image, analysis)`` of one image.

@@ -1,4 +1,4 @@
-"""SynBoost's score fusion and the original's ``test_ensemble`` weight search (spec §1.3.12)."""
+"""The original's ``test_ensemble`` search of fusion weights on a validation split."""
 
 from __future__ import annotations
 
@@ -9,28 +9,19 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 
 from synboost_kedro.metrics import PixelMetricAccumulator
+from synboost_kedro.scoring import FUSABLE_METHODS, FusionWeights, fuse_scores
 
 logger = logging.getLogger(__name__)
 
 FUSION_METHOD = "synboost"
-#: The methods the fusion may weigh, in the order of the original's grid search.
-FUSABLE_METHODS: tuple[str, ...] = ("dissimilarity", "entropy", "perceptual", "distance")
-FusionWeights = dict[str, float]
 
 
-def fuse_scores(scores: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-    """``Σ weights[m] · scores[m]`` over the methods with a non-zero weight (float32)."""
-    unknown = sorted(set(weights) - set(FUSABLE_METHODS))
-    if unknown:
-        raise ValueError(f"Unknown fusion methods {unknown}; choose from {FUSABLE_METHODS}")
-    fused = None
-    for method, weight in weights.items():
-        if weight:
-            term = np.float32(weight) * scores[method].astype(np.float32)
-            fused = term if fused is None else fused + term
-    if fused is None:
-        raise ValueError(f"Fusion weights {dict(weights)} are all zero")
-    return fused
+def with_fusion(
+    maps: Mapping[str, np.ndarray], weights: Mapping[str, float]
+) -> dict[str, np.ndarray]:
+    """``maps`` plus their fusion under :data:`FUSION_METHOD`, quantised to float16 like the
+    stored maps (and SegmentMeIfYouCan's scores)."""
+    return {**maps, FUSION_METHOD: fuse_scores(maps, weights).astype(np.float16)}
 
 
 def candidate_weights(levels: Iterable[int] = range(4)) -> list[FusionWeights]:

@@ -2,7 +2,7 @@
 
 Each wrapper is an ``nn.Module`` without parameters that feeds its tensors to an
 ``onnxruntime.InferenceSession`` by input name and returns a torch tensor on the CPU, so
-:class:`~synboost_kedro.detector.AnomalyDetector` chains ONNX graphs exactly as it chains torch
+:class:`~synboost_kedro.inference.AnomalyDetector` chains ONNX graphs exactly as it chains torch
 networks (:meth:`AnomalyDetector.from_onnx`). The graphs are those of :mod:`.interfaces`:
 
 * :class:`OnnxSegmentation`: ``image`` → ``logits``;
@@ -197,3 +197,30 @@ class OnnxSynthesis(SemanticImageSynthesiser):
         if "image" not in self.network.input_names:
             image = None
         return self.network.run(label_ids=label_ids, instance_ids=instance_ids, image=image)
+
+
+def onnx_networks(
+    segmentation: OnnxSource,
+    synthesis: OnnxSource,
+    dissimilarity: OnnxSource,
+    perceptual: OnnxSource | None = None,
+    *,
+    threads: int | None = None,
+    providers: Sequence[str] | None = None,
+) -> dict[str, nn.Module | None]:
+    """The detector's networks, by role, each an ONNX Runtime session behind its torch interface.
+
+    ``perceptual`` is ``None`` when not given, so the detector runs that part in torch.
+    """
+
+    def network(kind: type[OnnxRuntimeNetwork], source: OnnxSource, name: str) -> nn.Module:
+        return kind(onnx_session(source, threads=threads, providers=providers), name)
+
+    return {
+        "segmentation": network(OnnxSegmentation, segmentation, "segmentation"),
+        "synthesis": OnnxSynthesis(network(OnnxRuntimeNetwork, synthesis, "synthesis")),
+        "dissimilarity": network(OnnxDissimilarity, dissimilarity, "dissimilarity"),
+        "perceptual": None
+        if perceptual is None
+        else network(OnnxPerceptual, perceptual, "perceptual"),
+    }

@@ -4,7 +4,8 @@
   scikit-learn on the same scores, accumulated frame by frame in memory that follows the number of
   distinct score values.
 - Component level (:mod:`.components`): SegmentMeIfYouCan sIoU, PPV and mean F1.
-- :func:`evaluate_frames` computes both for an iterable of ``(scores, labels)`` frames.
+- :func:`evaluate_methods` computes both for several methods over the same frames, and
+  :func:`evaluate_frames` for one method's ``(scores, labels)`` frames.
 
 Labels: 1 = anomaly, 0 = normal, any other value (255 = void) is ignored.
 """
@@ -17,7 +18,12 @@ from synboost_kedro.metrics.components import (
     ComponentMetrics,
     ComponentTrack,
 )
-from synboost_kedro.metrics.evaluate import AnomalyMetrics, evaluate_frames
+from synboost_kedro.metrics.evaluate import (
+    AnomalyMetrics,
+    DatasetMetrics,
+    evaluate_frames,
+    evaluate_methods,
+)
 from synboost_kedro.metrics.pixel import (
     PixelMetricAccumulator,
     PixelMetrics,
@@ -30,6 +36,7 @@ __all__ = [
     "OBSTACLE_TRACK",
     "SIOU_THRESHOLDS",
     "AnomalyMetrics",
+    "DatasetMetrics",
     "ComponentMetricAccumulator",
     "ComponentMetrics",
     "ComponentTrack",
@@ -38,4 +45,5 @@ __all__ = [
     "PrecisionRecallCurve",
     "RocCurve",
     "evaluate_frames",
+    "evaluate_methods",
 ]

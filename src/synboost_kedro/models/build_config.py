@@ -1,7 +1,7 @@
 """The record of how a network was built, so a saved state dict can be turned back into a module.
 
-``create_segmentation_model`` and ``create_synthesis_model`` attach it to every network they build;
-``synboost_kedro.datasets.TorchModelDataset`` saves it beside the state dict and rebuilds from it.
+Every registry factory and ``DissimilarityNet`` attach it to the networks they build;
+:mod:`synboost_kedro.models.model_file` saves it beside the state dict and rebuilds from it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def build_config_of(model: nn.Module) -> dict[str, Any]:
     if config is None:
         raise ValueError(
             f"{type(model).__name__} carries no build config; build it with "
-            "create_segmentation_model or create_synthesis_model so it can be saved and rebuilt"
+            "a registry factory (create_segmentation_model, create_synthesis_model, "
+            "create_dissimilarity_model) so it can be saved and rebuilt"
         )
     return config

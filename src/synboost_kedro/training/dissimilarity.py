@@ -30,19 +30,15 @@ from tqdm.auto import tqdm
 
 from synboost_kedro.frames import IGNORE
 from synboost_kedro.metrics import PixelMetricAccumulator
-from synboost_kedro.models.dissimilarity import DissimilarityNet
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.models.dissimilarity import DissimilarityNet, create_dissimilarity_model
+from synboost_kedro.scoring import Sample, network_outputs
 from synboost_kedro.training.checkpointing import EpochCheckpointer
 from synboost_kedro.training.class_weights import count_label_pixels
+from synboost_kedro.training.data_parallel import SINGLE_PROCESS, DataParallelGroup
 from synboost_kedro.training.dissimilarity_config import (
     DissimilarityTrainingConfig,
 )
-from synboost_kedro.training.dissimilarity_data import (
-    DissimilarityDataset,
-    Sample,
-    network_outputs,
-)
-from synboost_kedro.training.process_group import SINGLE_PROCESS, ProcessGroup
+from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
 from synboost_kedro.utils import seed_everything
 from synboost_kedro.utils.device import resolve_device
 
@@ -89,7 +85,7 @@ def train_dissimilarity(
     val_set: DissimilarityDataset,
     class_weights: np.ndarray,
     *,
-    group: ProcessGroup = SINGLE_PROCESS,
+    group: DataParallelGroup = SINGLE_PROCESS,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> TrainingResult:
     """Train the dissimilarity network and return the epoch best on the validation split.
@@ -272,7 +268,7 @@ def _train_epoch(
     optimizer: torch.optim.Optimizer,
     device: torch.device,
     *,
-    group: ProcessGroup = SINGLE_PROCESS,
+    group: DataParallelGroup = SINGLE_PROCESS,
     average: torch.optim.swa_utils.AveragedModel | None = None,
 ) -> float:
     """One pass over the training batches; the mean of the (global) batch losses."""

@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 from synboost_kedro.models.dissimilarity import DissimilarityConfig
+from synboost_kedro.scoring import SEMANTIC_SOURCES
 from synboost_kedro.training.class_weights import ENET_OFFSET
-from synboost_kedro.training.dissimilarity_data import SEMANTIC_SOURCES
 from synboost_kedro.utils.device import resolve_device
 from synboost_kedro.utils.strict_fields import from_known_fields
 

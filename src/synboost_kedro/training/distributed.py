@@ -12,18 +12,26 @@ Test hook: ``SYNBOOST_KEDRO_TEST_EXIT=<rank>:<epoch>`` makes that rank exit abru
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import dataclasses
 import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import torch
-import torch.distributed as dist
 
+from synboost_kedro.parallel import (
+    LaunchConfig,
+    ProcessGroup,
+    job_folder,
+    joined,
+    read_result,
+    run_rank,
+    run_torchrun,
+    write_job,
+    write_result,
+)
+from synboost_kedro.training.data_parallel import DataParallelGroup
 from synboost_kedro.training.dissimilarity import (
     DissimilarityTrainingConfig,
     TrainingResult,
@@ -31,43 +39,11 @@ from synboost_kedro.training.dissimilarity import (
     train_dissimilarity,
 )
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
-from synboost_kedro.training.launch import (
-    LaunchConfig,
-    job_folder,
-    read_job,
-    read_result,
-    run_torchrun,
-    write_job,
-    write_result,
-)
-from synboost_kedro.training.process_group import ProcessGroup
 
 logger = logging.getLogger(__name__)
 
 TEST_EXIT_ENV = "SYNBOOST_KEDRO_TEST_EXIT"
 TEST_EXIT_CODE = 13
-#: How long a rank on another machine waits for node 0 to write the job file.
-JOB_WAIT_SECONDS = 600.0
-
-
-@contextlib.contextmanager
-def process_group(backend: str) -> Iterator[ProcessGroup]:
-    """Join the torchrun process group for the duration of the block (nothing when alone).
-
-    Args:
-        backend: ``"gloo"`` or ``"nccl"``.
-    """
-    group = ProcessGroup.from_environment()
-    if group.world_size == 1:
-        yield group
-        return
-    if backend == "nccl":
-        torch.cuda.set_device(group.local_rank)
-    dist.init_process_group(backend)
-    try:
-        yield group
-    finally:
-        dist.destroy_process_group()
 
 
 def launch_training(
@@ -100,11 +76,9 @@ def launch_training(
     return TrainingResult(model.eval(), **result)
 
 
-def run_job(job_path: Path) -> None:
-    """Run one rank of the training job at ``job_path`` (rank 0 writes the result beside it)."""
-    job = read_job(job_path, wait_seconds=JOB_WAIT_SECONDS)
-    with process_group(job["backend"]) as group:
-        _configure_logging(group)
+def run_job(job: dict[str, Any], job_path: Path) -> None:
+    """Run one rank of the training ``job`` (rank 0 writes the result beside ``job_path``)."""
+    with joined(job["backend"], DataParallelGroup) as group:
         on_epoch = _EpochReporter(group, TrainingProgress.from_environment(group))
         result = train_dissimilarity(
             job["config"],
@@ -166,17 +140,5 @@ class _EpochReporter:
             os._exit(TEST_EXIT_CODE)
 
 
-def _configure_logging(group: ProcessGroup) -> None:
-    level = logging.INFO if group.is_main else logging.WARNING
-    logging.basicConfig(level=level, format=f"[rank {group.rank}] %(levelname)s %(message)s")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line of one rank: ``python -m synboost_kedro.training.distributed JOB``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("job", type=Path, help="job file written by launch_training")
-    run_job(parser.parse_args(argv).job)
-
-
 if __name__ == "__main__":
-    main()
+    run_rank(__doc__.splitlines()[0], run_job)

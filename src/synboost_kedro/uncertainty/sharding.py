@@ -10,29 +10,24 @@ output dataset.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Protocol
 
-from synboost_kedro.training.launch import (
+from synboost_kedro.parallel import (
     LaunchConfig,
+    ProcessGroup,
     job_folder,
-    read_job,
+    run_rank,
     run_torchrun,
     write_job,
 )
-from synboost_kedro.training.process_group import ProcessGroup
 from synboost_kedro.uncertainty.config import MapConfig
 from synboost_kedro.uncertainty.frame_inputs import FrameLoader
 from synboost_kedro.uncertainty.map_generation import MapModels, MapProducer
 
 logger = logging.getLogger(__name__)
-
-#: How long a rank on another machine waits for node 0 to write the job file.
-JOB_WAIT_SECONDS = 600.0
 
 
 class FrameStore(Protocol):
@@ -107,15 +102,8 @@ def run_shard(job: Mapping[str, Any], group: ProcessGroup) -> None:
     job["store"].save(producer)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Command line of one rank: ``python -m synboost_kedro.uncertainty.sharding JOB``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("job", type=Path, help="job file written by ShardedMapProducer")
-    job = read_job(parser.parse_args(argv).job, wait_seconds=JOB_WAIT_SECONDS)
-    group = ProcessGroup.from_environment()
-    logging.basicConfig(level=logging.INFO, format=f"[rank {group.rank}] %(levelname)s %(message)s")
-    run_shard(job, group)
-
-
 if __name__ == "__main__":
-    main()
+    run_rank(
+        __doc__.splitlines()[0],
+        lambda job, _path: run_shard(job, ProcessGroup.from_environment()),
+    )

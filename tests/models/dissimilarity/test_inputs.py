@@ -7,7 +7,6 @@ import torch
 
 from synboost_kedro.models.dissimilarity import (
     anomaly_probability,
-    fuse_with_entropy,
     imagenet_normalise,
     semantic_one_hot,
     stack_priors,
@@ -56,18 +55,6 @@ def test_anomaly_probability_is_softmax_channel_one():
     assert torch.allclose(anomaly_probability(logits), expected.expand(1, 2, 3))
     with pytest.raises(ValueError, match="logits must be"):
         anomaly_probability(torch.zeros(1, 3, 2, 2))
-
-
-def test_fusion_weights_each_image_separately():
-    anomaly = torch.stack([torch.zeros(2, 2), torch.ones(2, 2)])
-    entropy = torch.stack([torch.ones(1, 2, 2), torch.zeros(1, 2, 2)])
-
-    fused = fuse_with_entropy(anomaly, entropy)
-
-    assert fused[0].unique().tolist() == [0.25] and fused[1].unique().tolist() == [0.75]
-    assert fuse_with_entropy(anomaly, entropy, 0.5, 0.5).unique().tolist() == [0.5]
-    with pytest.raises(ValueError, match="does not match"):
-        fuse_with_entropy(anomaly, torch.zeros(2, 3, 3))
 
 
 def test_imagenet_normalise():

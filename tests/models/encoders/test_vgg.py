@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from synboost_kedro.models.checkpoints import MissingWeightsError
 from synboost_kedro.models.encoders import VggEncoder, build_vgg_features
-from synboost_kedro.models.weights import MissingWeightsError
 
 
 @pytest.fixture(autouse=True)

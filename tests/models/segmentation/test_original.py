@@ -3,10 +3,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from synboost_kedro.models.original_release import CheckpointMismatchError
+from synboost_kedro.models.checkpoints import CheckpointMismatchError, MissingWeightsError
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.segmentation.original import from_original_checkpoint
-from synboost_kedro.models.weights import MissingWeightsError
 from tests.models.release_fixtures import Release, save_original_style_release
 
 

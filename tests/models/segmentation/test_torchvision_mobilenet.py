@@ -2,8 +2,8 @@ import pytest
 import torch
 from torchvision.models import mobilenet_v3_large
 
+from synboost_kedro.models.checkpoints import MissingWeightsError
 from synboost_kedro.models.segmentation import create_segmentation_model
-from synboost_kedro.models.weights import MissingWeightsError
 
 
 def test_missing_backbone_file_names_the_file_and_how_to_get_it(tmp_path):

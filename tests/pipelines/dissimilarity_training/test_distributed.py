@@ -4,7 +4,7 @@ from pathlib import Path
 
 import mlflow
 
-from synboost_kedro.datasets.torch_model import read_model_file
+from synboost_kedro.models.model_file import read_model_file
 from tests.conftest import run_kedro
 from tests.pipelines.dissimilarity_training.test_pipeline import TINY_TRAINING
 from tests.training.processed_sets import write_processed_set

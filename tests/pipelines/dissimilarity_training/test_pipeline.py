@@ -8,8 +8,8 @@ import torch
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from synboost_kedro.datasets.torch_model import read_model_file
 from synboost_kedro.hooks import GIT_COMMIT_TAG, GIT_DIRTY_TAG
+from synboost_kedro.models.model_file import read_model_file
 from synboost_kedro.pipelines.dissimilarity_training import create_pipeline
 from synboost_kedro.pipelines.dissimilarity_training.nodes import (
     compute_class_weights,

@@ -11,8 +11,8 @@ import onnx
 import onnxruntime
 import torch
 
-from synboost_kedro.datasets.torch_model import write_model_file
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
 from synboost_kedro.pipelines.export import create_pipeline

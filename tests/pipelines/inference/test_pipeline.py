@@ -15,13 +15,13 @@ from synboost_kedro.cityscapes import TRAIN_ID_COLOURS
 from synboost_kedro.datasets.anomaly_detector import AnomalyDetectorDataset
 from synboost_kedro.datasets.image_folder import ImageFolderDataset
 from synboost_kedro.datasets.inference_outputs import OUTPUT_KINDS, InferenceOutputDataset
-from synboost_kedro.detector import AnomalyDetector
 from synboost_kedro.heatmaps import overlay
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.inference import AnomalyDetector
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.pipelines.inference import create_pipeline
 from synboost_kedro.pipelines.inference.nodes import score_images
+from tests.inference.test_detector import street_image, tiny_detector
 from tests.pipelines.uncertainty_maps.test_pipeline import PARAMS as MAP_PARAMS
-from tests.test_detector import street_image, tiny_detector
 from tests.uncertainty.conftest import _one_torch_thread, tiny_networks  # noqa: F401
 
 FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}

@@ -24,9 +24,9 @@ import pytest
 import torch
 from PIL import Image
 
-from synboost_kedro.datasets.torch_model import write_model_file
-from synboost_kedro.detector import AnomalyDetector
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.inference import AnomalyDetector
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.model_file import write_model_file
 from tests.conftest import PROJECT_ROOT, run_kedro
 from tests.uncertainty.conftest import tiny_networks
 

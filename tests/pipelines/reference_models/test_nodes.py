@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from synboost_kedro.datasets.torch_model import write_model_file
-from synboost_kedro.models.original_release import CheckpointMismatchError
+from synboost_kedro.models.checkpoints import CheckpointMismatchError
+from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.pipelines.reference_models.nodes import (
     draw_reference_example,

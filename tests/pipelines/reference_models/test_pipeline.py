@@ -3,7 +3,7 @@ import pytest
 import torch
 from mlflow.tracking import MlflowClient
 
-from synboost_kedro.datasets.torch_model import read_model_file
+from synboost_kedro.models.model_file import read_model_file
 from tests.conftest import run_kedro
 
 # Tiny networks and two epochs on the tiny generated frames (64x128) of the conftest.

@@ -12,8 +12,8 @@ from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from synboost_kedro.datasets import ProcessedDataset
-from synboost_kedro.datasets.torch_model import write_model_file
 from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.pipelines.sets import ANOMALY_SETS, EVALUATION_SETS, TRAINING_SETS
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
 from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network

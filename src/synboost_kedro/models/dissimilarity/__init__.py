@@ -1,32 +1,30 @@
-"""SynBoost dissimilarity network (spec §3): model, configuration, checkpoints, input helpers."""
+"""SynBoost dissimilarity network: model, configuration, original checkpoints, input helpers."""
 
-from synboost_kedro.models.dissimilarity.checkpoint import (
-    load_original_state_dict,
-    unwrap_state_dict,
-)
 from synboost_kedro.models.dissimilarity.config import PRESETS, DissimilarityConfig
-from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
 from synboost_kedro.models.dissimilarity.inputs import (
     anomaly_probability,
-    fuse_with_entropy,
     imagenet_normalise,
     random_inputs,
     semantic_one_hot,
     stack_priors,
 )
 from synboost_kedro.models.dissimilarity.model import DissimilarityNet
+from synboost_kedro.models.dissimilarity.original import from_original_checkpoint
+from synboost_kedro.models.dissimilarity.registry import (
+    DISSIMILARITY_MODELS,
+    create_dissimilarity_model,
+)
 
 __all__ = [
+    "DISSIMILARITY_MODELS",
     "PRESETS",
     "DissimilarityConfig",
     "DissimilarityNet",
-    "FrozenDissimilarityNet",
     "anomaly_probability",
-    "fuse_with_entropy",
+    "create_dissimilarity_model",
+    "from_original_checkpoint",
     "imagenet_normalise",
-    "load_original_state_dict",
     "random_inputs",
     "semantic_one_hot",
     "stack_priors",
-    "unwrap_state_dict",
 ]

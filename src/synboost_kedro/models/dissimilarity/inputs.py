@@ -7,9 +7,6 @@ import torch.nn.functional as F
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-#: Published fusion weights of the anomaly probability and the entropy prior ("ensemble: True").
-ANOMALY_WEIGHT = 0.75
-ENTROPY_WEIGHT = 0.25
 
 
 def imagenet_normalise(rgb: torch.Tensor) -> torch.Tensor:
@@ -66,29 +63,6 @@ def anomaly_probability(logits: torch.Tensor) -> torch.Tensor:
     if logits.dim() != 4 or logits.shape[1] != 2:
         raise ValueError(f"logits must be [B,2,H,W], got {tuple(logits.shape)}")
     return torch.softmax(logits, dim=1)[:, 1]
-
-
-def fuse_with_entropy(
-    anomaly: torch.Tensor,
-    entropy: torch.Tensor,
-    anomaly_weight: float = ANOMALY_WEIGHT,
-    entropy_weight: float = ENTROPY_WEIGHT,
-) -> torch.Tensor:
-    """Final score ``anomaly_weight · p_anomaly + entropy_weight · entropy``, ``[B,H,W]``.
-
-    Args:
-        anomaly: Anomaly probability ``[B,H,W]``.
-        entropy: Entropy prior in [0, 1], ``[B,H,W]`` or ``[B,1,H,W]`` (the original's
-            ``[B,H,W] + [B,1,H,W]`` broadcast is only right for batch 1; this is per image).
-    """
-    if entropy.dim() == 4 and entropy.shape[1] == 1:
-        entropy = entropy[:, 0]
-    if entropy.shape != anomaly.shape:
-        raise ValueError(
-            f"entropy shape {tuple(entropy.shape)} does not match "
-            f"anomaly shape {tuple(anomaly.shape)}"
-        )
-    return anomaly_weight * anomaly + entropy_weight * entropy
 
 
 def random_inputs(

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import os
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 from torch import nn
 
-from synboost_kedro.models.dissimilarity.checkpoint import (
-    load_checkpoint,
-    load_original_state_dict,
-    save_checkpoint,
-)
+from synboost_kedro.models.build_config import attach_build_config
 from synboost_kedro.models.dissimilarity.config import DissimilarityConfig
 from synboost_kedro.models.dissimilarity.decoder import (
     ConvSelu,
@@ -27,9 +23,8 @@ from synboost_kedro.models.dissimilarity.spade import HIDDEN_CHANNELS
 from synboost_kedro.models.dissimilarity.spade_encoder import SpadeVggEncoder
 from synboost_kedro.models.encoders.vgg import VggEncoder
 
-if TYPE_CHECKING:
-    from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
-
+#: Registry kind of the network in model files.
+KIND = "dissimilarity"
 NUM_CLASSES = 2
 SEMANTIC_BASE_CHANNELS = 32
 PRIOR_BASE_CHANNELS = 64
@@ -118,6 +113,9 @@ class DissimilarityNet(nn.Module):
         if config.prior_skip:
             self.prior_skip = _perceptual_prior_path()
         self._memory_format = torch.contiguous_format
+        options = config.to_dict()
+        # Every network carries its build record, so the one model-file format can rebuild it.
+        attach_build_config(self, KIND, options.pop("architecture"), options)
 
     # ----------------------------------------------------------------------------------- building
     @classmethod
@@ -133,59 +131,6 @@ class DissimilarityNet(nn.Module):
         """The architecture options as a plain dict; ``from_config(to_config())`` rebuilds it."""
         return self.config.to_dict()
 
-    @classmethod
-    def from_original_checkpoint(
-        cls,
-        path: str | os.PathLike,
-        variant: str | DissimilarityConfig | dict[str, Any] = "ours",
-    ) -> DissimilarityNet:
-        """Load an original SynBoost checkpoint (e.g. ``best_net_baseline_mult_3.pth``) strictly.
-
-        Args:
-            path: The ``.pth`` file: a plain state dict or a ``{'state_dict': ...}`` container,
-                with or without ``module.`` DataParallel prefixes.
-            variant: ``"ours"``, ``"baseline"`` or the architecture options of the file.
-
-        Raises:
-            FileNotFoundError: ``path`` does not exist.
-            ValueError: the file does not fit the variant; the message lists the offending keys.
-        """
-        config = DissimilarityConfig.preset(variant) if isinstance(variant, str) else variant
-        model = cls.from_config(config)
-        model.load_state_dict_strictly(load_original_state_dict(path), str(path))
-        return model
-
-    def load_state_dict_strictly(self, state_dict: dict[str, torch.Tensor], source: str) -> None:
-        """``load_state_dict(strict=True)`` with an error naming ``source`` and every bad key."""
-        expected = self.state_dict()
-        missing = [key for key in expected if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in expected]
-        mismatched = [
-            f"{key}: file {tuple(state_dict[key].shape)} vs model {tuple(value.shape)}"
-            for key, value in expected.items()
-            if key in state_dict and state_dict[key].shape != value.shape
-        ]
-        if missing or unexpected or mismatched:
-            raise ValueError(
-                f"'{source}' does not fit the dissimilarity network {self.config}: "
-                f"missing keys {missing}, unexpected keys {unexpected}, "
-                f"shape mismatches {mismatched}"
-            )
-        self.load_state_dict(state_dict, strict=True)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Atomically save the weights and architecture options (loadable with ``weights_only``)."""
-        state = {key: value.contiguous() for key, value in self.state_dict().items()}
-        save_checkpoint(path, self.to_config(), state)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> DissimilarityNet:
-        """Rebuild a network written by :meth:`save`."""
-        config, state_dict = load_checkpoint(path)
-        model = cls.from_config(config)
-        model.load_state_dict_strictly(state_dict, str(path))
-        return model
-
     # ------------------------------------------------------------------------------ performance
     def optimize_for_cpu(self) -> DissimilarityNet:
         """Switch to the fastest correct CPU layout (channels_last, oneDNN convolutions).
@@ -195,17 +140,6 @@ class DissimilarityNet(nn.Module):
         """
         self._memory_format = torch.channels_last
         return self.to(memory_format=torch.channels_last)
-
-    def freeze_for_cpu_inference(self, **example: torch.Tensor) -> FrozenDissimilarityNet:
-        """The fastest CPU inference form: a channels_last copy traced and frozen by TorchScript.
-
-        Args:
-            **example: Inputs of the shape the frozen network will mostly see (the keyword
-                arguments of :meth:`forward`); other batch sizes and image sizes still work.
-        """
-        from synboost_kedro.models.dissimilarity.frozen import FrozenDissimilarityNet
-
-        return FrozenDissimilarityNet(self, **example)
 
     # ---------------------------------------------------------------------------------- forward
     def forward(

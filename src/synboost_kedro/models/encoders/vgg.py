@@ -12,7 +12,7 @@ import torch
 import torchvision
 from torch import nn
 
-from synboost_kedro.models.weights import load_local_state_dict
+from synboost_kedro.models.checkpoints import read_state_dict
 
 #: torchvision VGG configuration letter and BatchNorm flag of each supported trunk.
 VGG_VARIANTS: dict[str, tuple[str, bool]] = {
@@ -80,8 +80,10 @@ def build_vgg_features(
     if weights_path is None:
         _initialise_like_torchvision(features)
         return features
-    state = load_local_state_dict(
-        weights_path, f"ImageNet {architecture}", imagenet_weights_instructions(architecture)
+    state = read_state_dict(
+        weights_path,
+        f"ImageNet {architecture} weights",
+        imagenet_weights_instructions(architecture),
     )
     feature_state = {
         key.removeprefix(FEATURES_PREFIX): value

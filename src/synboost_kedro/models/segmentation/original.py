@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from synboost_kedro.cityscapes import NUM_TRAIN_IDS
-from synboost_kedro.models.original_release import load_original_state_dict, load_strictly
+from synboost_kedro.models.checkpoints import load_strictly, read_state_dict
+from synboost_kedro.models.release_files import RELEASE_HOW_TO_GET
 from synboost_kedro.models.segmentation.deeplabv3plus import WRN38DeepLabV3Plus
 from synboost_kedro.models.segmentation.registry import SEGMENTATION_MODELS
 
@@ -34,9 +35,10 @@ def from_original_checkpoint(
         MissingWeightsError: ``path`` does not exist.
         CheckpointMismatchError: the file's keys or shapes do not match, naming them.
     """
-    state_dict = load_original_state_dict(
+    state_dict = read_state_dict(
         path,
         "SynBoost segmentation (WideResNet38 DeepLabV3+, cityscapes_best.pth)",
+        RELEASE_HOW_TO_GET,
         drop_prefixes=(LOSS_MODULE_PREFIX,),
     )
     network = WRN38DeepLabV3Plus(num_classes)

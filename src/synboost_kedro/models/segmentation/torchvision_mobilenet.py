@@ -14,8 +14,8 @@ from torch import nn
 from torchvision.models.segmentation import deeplabv3_mobilenet_v3_large, lraspp_mobilenet_v3_large
 
 from synboost_kedro.cityscapes import NUM_TRAIN_IDS
+from synboost_kedro.models.checkpoints import read_state_dict
 from synboost_kedro.models.segmentation.registry import SEGMENTATION_MODELS
-from synboost_kedro.models.weights import load_local_state_dict
 
 _BACKBONE_HOW_TO_GET = (
     "Save torchvision's ImageNet MobileNetV3-Large weights on a machine with internet access "
@@ -47,7 +47,7 @@ class TorchvisionSegmenter(nn.Module):
             MissingWeightsError: ``path`` does not exist (the message says how to get the file).
             ValueError: the file lacks tensors the trunk needs.
         """
-        state = load_local_state_dict(path, "ImageNet MobileNetV3-Large", _BACKBONE_HOW_TO_GET)
+        state = read_state_dict(path, "ImageNet MobileNetV3-Large weights", _BACKBONE_HOW_TO_GET)
         trunk = {
             name.removeprefix("features."): tensor
             for name, tensor in state.items()

@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 
 from synboost_kedro.models.dissimilarity import DissimilarityNet
+from synboost_kedro.parallel import LaunchConfig
 from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS
+from synboost_kedro.scoring import FrameLoader
 from synboost_kedro.training.class_weights import (
     CLASS_NAMES,
     count_label_pixels,
@@ -20,13 +22,8 @@ from synboost_kedro.training.dissimilarity import (
     DissimilarityTrainingConfig,
     train_dissimilarity,
 )
-from synboost_kedro.training.dissimilarity_data import (
-    DissimilarityDataset,
-    FrameLoader,
-    training_masks,
-)
+from synboost_kedro.training.dissimilarity_data import DissimilarityDataset, training_masks
 from synboost_kedro.training.distributed import launch_training
-from synboost_kedro.training.launch import LaunchConfig
 
 logger = logging.getLogger(__name__)
 (TRAIN_SET,) = TRAINING_SETS

@@ -7,19 +7,16 @@ and the reports then read them as often as they need, without running a network 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import numpy as np
 from matplotlib.figure import Figure
 from torch import nn
 
 from synboost_kedro.evaluation import (
-    BASE_METHODS,
     FUSION_METHOD,
     ScoringConfig,
     SetScorer,
-    fuse_scores,
+    measure_scored_set,
     search_fusion_weights,
 )
 from synboost_kedro.evaluation.report import (
@@ -29,23 +26,11 @@ from synboost_kedro.evaluation.report import (
     mlflow_metrics,
     overlay_figure,
 )
-from synboost_kedro.frames import ProcessedFrame
-from synboost_kedro.metrics import (
-    ANOMALY_TRACK,
-    OBSTACLE_TRACK,
-    AnomalyMetrics,
-    ComponentMetricAccumulator,
-    PixelMetricAccumulator,
-)
+from synboost_kedro.evaluation.set_metrics import FrameLoaders, ScoreLoaders
+from synboost_kedro.scoring import fuse_scores
 from synboost_kedro.utils.device import resolve_device
 
 logger = logging.getLogger(__name__)
-
-TRACKS = {"anomaly": ANOMALY_TRACK, "obstacle": OBSTACLE_TRACK}
-METHODS = (*BASE_METHODS, FUSION_METHOD)
-
-FrameLoaders = Mapping[str, Callable[[], ProcessedFrame]]
-ScoreLoaders = Mapping[str, Callable[[], dict[str, np.ndarray]]]
 
 
 def score_set(
@@ -73,17 +58,6 @@ def score_set(
     return SetScorer(
         frames, maps, model, config, resolve_device(params["device"], "evaluation.device")
     )
-
-
-def _scores_with_labels(
-    frames: FrameLoaders, scores: ScoreLoaders
-) -> Iterator[tuple[str, dict[str, np.ndarray], np.ndarray, ProcessedFrame]]:
-    missing = sorted(set(frames) - set(scores))
-    if missing:
-        raise ValueError(f"No stored scores for {len(missing)} frame(s), e.g. {missing[:3]}")
-    for frame_id in sorted(frames):
-        frame = frames[frame_id]()
-        yield frame_id, scores[frame_id](), frame.label, frame
 
 
 def select_fusion_weights(
@@ -115,54 +89,11 @@ def measure_set(
 ) -> dict[str, Any]:
     """Every metric of every method on one set, plus each frame's AP of the fused score.
 
-    Two streaming passes: pixel metrics first, then component metrics at each method's best-F1
-    threshold (the SegmentMeIfYouCan protocol).
-
     Returns:
         ``{"metrics": {method: AnomalyMetrics}, "frame_ap": {frame_id: AP}}``.
     """
-    if track not in TRACKS:
-        raise ValueError(f"Unknown component track '{track}'; choose one of {sorted(TRACKS)}")
-    pixel = {method: PixelMetricAccumulator() for method in METHODS}
-    frame_ap: dict[str, float] = {}
-    for frame_id, stored, labels, _ in _scores_with_labels(frames, scores):
-        maps = _with_fusion(stored, fusion_weights)
-        for method in METHODS:
-            pixel[method].update(maps[method], labels)
-        if (labels == 1).any() and (labels == 0).any():
-            single = PixelMetricAccumulator()
-            single.update(maps[FUSION_METHOD], labels)
-            frame_ap[frame_id] = single.compute(max_curve_points=2).average_precision
-    pixel_metrics = {
-        method: accumulator.compute(params["curve_points"]) for method, accumulator in pixel.items()
-    }
-    components = {
-        method: ComponentMetricAccumulator(pixel_metrics[method].best_f1_threshold, TRACKS[track])
-        for method in METHODS
-    }
-    for _, stored, labels, _ in _scores_with_labels(frames, scores):
-        maps = _with_fusion(stored, fusion_weights)
-        for method in METHODS:
-            components[method].update(maps[method], labels)
-    metrics = {
-        method: AnomalyMetrics(pixel_metrics[method], components[method].compute())
-        for method in METHODS
-    }
-    for method, result in metrics.items():
-        logger.info(
-            "%s: AP %.4f FPR95 %.4f AUROC %.4f",
-            method,
-            *(
-                result.pixel.scalars()[key]
-                for key in ("average_precision", "fpr_at_95_tpr", "auroc")
-            ),
-        )
-    return {"metrics": metrics, "frame_ap": frame_ap}
-
-
-def _with_fusion(maps: dict[str, np.ndarray], weights: dict[str, float]) -> dict[str, np.ndarray]:
-    # Quantised to float16 like the stored maps (and SegmentMeIfYouCan's scores).
-    return {**maps, FUSION_METHOD: fuse_scores(maps, weights).astype(np.float16)}
+    result = measure_scored_set(frames, scores, fusion_weights, track, params["curve_points"])
+    return {"metrics": result.methods, "frame_ap": result.frame_average_precision}
 
 
 def build_report(

@@ -11,7 +11,8 @@ from torch import nn
 
 from synboost_kedro.datasets.image_folder import ImageLoader
 from synboost_kedro.datasets.inference_outputs import InferenceProducer
-from synboost_kedro.detector import AnomalyDetector, DetectorSettings
+from synboost_kedro.inference import AnomalyDetector, DetectorSettings
+from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
 
 
 def assemble_detector(
@@ -51,9 +52,15 @@ def inference_settings(
 ) -> DetectorSettings:
     """The detector settings of the trained networks with the ``inference`` parameters'
     ``batch_size`` and ``max_pixels`` (see :func:`assemble_detector`)."""
-    return DetectorSettings.from_params(
-        map_params,
-        evaluation_params,
+    maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
+    perceptual = map_params.get("perceptual") or {}
+    fusion = evaluation_params.get("fusion") or {}
+    return DetectorSettings.from_map_config(
+        maps,
+        fusion_weights=dict(fusion.get("weights") or {}),
+        perceptual_weights=perceptual.get("weights"),
+        perceptual_seed=perceptual.get("seed", 0),
+        perceptual_architecture=perceptual.get("architecture", "vgg19"),
         batch_size=params["batch_size"],
         max_pixels=params["max_pixels"],
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import onnx
 
-from synboost_kedro.detector import AnomalyDetector
+from synboost_kedro.inference import AnomalyDetector
 from synboost_kedro.pipelines.inference.nodes import inference_settings
 
 

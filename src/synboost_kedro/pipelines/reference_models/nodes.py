@@ -18,19 +18,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-import torch
-import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from synboost_kedro.cityscapes import TRAIN_TO_LABEL_ID, colourise_train_ids
-from synboost_kedro.datasets.torch_model import MODEL_FACTORIES, NotAModelFileError, read_model_file
-from synboost_kedro.models.original_release import load_original_state_dict, load_strictly
-from synboost_kedro.training.data import FrameLoader, load_frames
+from synboost_kedro.models.factories import create_model
+from synboost_kedro.models.model_file import read_network
+from synboost_kedro.training.data import FrameLoader
+from synboost_kedro.training.reference_example import reference_example_grid
 from synboost_kedro.training.segmentation import (
     evaluate_segmentation,
-    predict_train_ids,
     train_segmentation,
 )
 from synboost_kedro.training.synthesis import evaluate_synthesis, train_synthesis
@@ -103,9 +99,6 @@ def draw_reference_example(
 ) -> Image.Image:
     """A grid with one validation frame per row: image | predicted segmentation | synthesis.
 
-    Each network runs at its own resolution; the synthesis is drawn from the *predicted*
-    segmentation, as SynBoost does at inference, and shown resized to the segmentation's size.
-
     Args:
         segmentation_model: The reference segmentation network.
         synthesis_model: The reference synthesis network.
@@ -113,32 +106,14 @@ def draw_reference_example(
         params: ``reference_example``: ``frames`` (how many rows), ``segmentation_height`` /
             ``segmentation_width`` and ``synthesis_height`` / ``synthesis_width``.
     """
-    chosen = dict(sorted(val_frames.items())[: params["frames"]])
-    size = (params["segmentation_height"], params["segmentation_width"])
-    data = load_frames(chosen, *size, "example frames")
-    predicted = predict_train_ids(segmentation_model, data, batch_size=len(data))
-    label_ids = torch.from_numpy(TRAIN_TO_LABEL_ID).long()[predicted]
-    synthesis_size = (params["synthesis_height"], params["synthesis_width"])
-    label_ids = F.interpolate(label_ids[:, None].float(), size=synthesis_size, mode="nearest")
-    with torch.no_grad():
-        synthesis = synthesis_model.eval().synthesise(label_ids[:, 0].long(), None)
-    synthesis = F.interpolate(synthesis, size=size, mode="bilinear", align_corners=False)
-    rows = [
-        np.concatenate(
-            [
-                data.images[index].permute(1, 2, 0).numpy(),
-                colourise_train_ids(predicted[index].numpy()),
-                _to_uint8(synthesis[index]),
-            ],
-            axis=1,
-        )
-        for index in range(len(data))
-    ]
-    return Image.fromarray(np.concatenate(rows, axis=0))
-
-
-def _to_uint8(image: torch.Tensor) -> np.ndarray:
-    return ((image.clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).numpy()
+    grid = reference_example_grid(
+        segmentation_model,
+        synthesis_model,
+        dict(sorted(val_frames.items())[: params["frames"]]),
+        (params["segmentation_height"], params["segmentation_width"]),
+        (params["synthesis_height"], params["synthesis_width"]),
+    )
+    return Image.fromarray(grid)
 
 
 def _fit(
@@ -148,11 +123,18 @@ def _fit(
         logger.info(
             "Loading the %s network from '%s'; training skipped", kind, params["checkpoint"]
         )
-        return _load_checkpoint(kind, params["checkpoint"], params["model"]), {}
+        model_config = params["model"]
+        network = read_network(
+            params["checkpoint"],
+            kind,
+            model_config.get("architecture"),
+            model_config.get("options") or {},
+        )
+        return network, {}
     if not params["train"]:
         logger.info("Building the %s network from its options; training skipped", kind)
         model_config = params["model"]
-        model = MODEL_FACTORIES[kind](model_config["architecture"], **model_config["options"])
+        model = create_model(kind, model_config["architecture"], **model_config["options"])
         return model.eval(), {}
     model, history = train(
         train_frames, params["model"], params["training"], params["state_folder"]
@@ -163,14 +145,3 @@ def _fit(
         if name != "epoch"
     }
     return model, metrics
-
-
-def _load_checkpoint(kind: str, path: str, model_config: dict[str, Any]) -> nn.Module:
-    try:
-        return read_model_file(path, kind)
-    except NotAModelFileError:
-        logger.info("'%s' is not a model file; reading it as a %s state dict", path, kind)
-    model = MODEL_FACTORIES[kind](model_config["architecture"], **model_config["options"])
-    state_dict = load_original_state_dict(path, f"{kind} checkpoint")
-    load_strictly(model, state_dict, path)
-    return model.eval()

@@ -14,7 +14,7 @@ from torch import nn
 
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.synthesis import SemanticImageSynthesiser
-from synboost_kedro.training.launch import LaunchConfig
+from synboost_kedro.parallel import LaunchConfig
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.frame_inputs import FrameLoader
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer

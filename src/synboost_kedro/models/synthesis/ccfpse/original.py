@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from synboost_kedro.models.original_release import load_original_state_dict, load_strictly
+from synboost_kedro.models.checkpoints import load_strictly, read_state_dict
+from synboost_kedro.models.release_files import RELEASE_HOW_TO_GET
 from synboost_kedro.models.synthesis.ccfpse.encoder import ConvEncoder
 from synboost_kedro.models.synthesis.ccfpse.generator import RELEASE_CROP_SIZE, CondConvGenerator
 from synboost_kedro.models.synthesis.ccfpse.model import CCFPSE
@@ -15,7 +16,9 @@ def load_generator(
     path: str | os.PathLike, crop_size: int = RELEASE_CROP_SIZE
 ) -> CondConvGenerator:
     """The CC-FPSE generator with the weights in ``path`` (a bare state dict), in eval mode."""
-    state_dict = load_original_state_dict(path, "SynBoost synthesis generator (latest_net_G.pth)")
+    state_dict = read_state_dict(
+        path, "SynBoost synthesis generator (latest_net_G.pth)", RELEASE_HOW_TO_GET
+    )
     generator = CondConvGenerator(crop_size)
     load_strictly(generator, state_dict, str(path))
     return generator.eval()
@@ -23,7 +26,9 @@ def load_generator(
 
 def load_encoder(path: str | os.PathLike) -> ConvEncoder:
     """The CC-FPSE VAE encoder with the weights in ``path`` (a bare state dict), in eval mode."""
-    state_dict = load_original_state_dict(path, "SynBoost synthesis encoder (latest_net_E.pth)")
+    state_dict = read_state_dict(
+        path, "SynBoost synthesis encoder (latest_net_E.pth)", RELEASE_HOW_TO_GET
+    )
     encoder = ConvEncoder()
     load_strictly(encoder, state_dict, str(path))
     return encoder.eval()

@@ -12,11 +12,9 @@ fingerprint).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import torch
 import torch.distributed as dist
@@ -25,44 +23,15 @@ from torch import nn
 from torch.utils.data import Dataset
 
 from synboost_kedro.frames import IGNORE
-from synboost_kedro.training.dissimilarity_data import EpochSampler, Sample
+from synboost_kedro.parallel import ProcessGroup
+from synboost_kedro.scoring import Sample
+from synboost_kedro.training.dissimilarity_data import EpochSampler
 
 logger = logging.getLogger(__name__)
 
 
-@dataclasses.dataclass(frozen=True)
-class ProcessGroup:
-    """This process's place in a data-parallel run.
-
-    Attributes:
-        rank: Global rank.
-        world_size: Number of processes.
-        local_rank: Rank on this machine (selects the GPU).
-    """
-
-    rank: int = 0
-    world_size: int = 1
-    local_rank: int = 0
-
-    @classmethod
-    def from_environment(cls) -> ProcessGroup:
-        """The ``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` torchrun gives each process."""
-        return cls(
-            rank=int(os.environ.get("RANK", "0")),
-            world_size=int(os.environ.get("WORLD_SIZE", "1")),
-            local_rank=int(os.environ.get("LOCAL_RANK", "0")),
-        )
-
-    @property
-    def is_main(self) -> bool:
-        """Rank 0: the one process that writes checkpoints, results and logs."""
-        return self.rank == 0
-
-    def device(self, device: torch.device) -> torch.device:
-        """``device`` with a CUDA device narrowed to this machine's GPU ``local_rank``."""
-        if device.type == "cuda" and self.world_size > 1:
-            return torch.device("cuda", self.local_rank)
-        return device
+class DataParallelGroup(ProcessGroup):
+    """A :class:`ProcessGroup` with what a data-parallel training loop asks of it."""
 
     def rank_batch_size(self, batch_size: int) -> int:
         """This rank's share of the global ``batch_size``.
@@ -149,19 +118,6 @@ class ProcessGroup:
         dist.all_reduce(totals)
         return summed * self.world_size / totals[1], (totals[0] / totals[1]).item()
 
-    def broadcast(self, values: Sequence[float]) -> list[float]:
-        """Rank 0's ``values`` on every rank."""
-        if self.world_size == 1:
-            return list(values)
-        shared = [list(values)]
-        dist.broadcast_object_list(shared, src=0)
-        return shared[0]
-
-    def barrier(self) -> None:
-        """Wait for every rank, e.g. until rank 0 has saved an epoch's state."""
-        if self.world_size > 1:
-            dist.barrier()
-
     def check_same(self, value: int, what: str) -> None:
         """Raise on every rank unless all ranks hold the same ``value``.
 
@@ -179,7 +135,7 @@ class ProcessGroup:
             )
 
 
-SINGLE_PROCESS = ProcessGroup()
+SINGLE_PROCESS = DataParallelGroup()
 
 
 class PaddedEpochSampler(EpochSampler):

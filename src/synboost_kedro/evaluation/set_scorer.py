@@ -12,16 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from synboost_kedro.frames import ProcessedFrame
-from synboost_kedro.models.dissimilarity import anomaly_probability
-from synboost_kedro.training.dissimilarity_data import (
+from synboost_kedro.scoring import (
     SemanticSource,
-    network_outputs,
+    dissimilarity_probabilities,
     pair_frames,
     prepare_sample,
+    resize_scores,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,29 +56,6 @@ class ScoringConfig:
             )
         if self.batch_size <= 0:
             raise ValueError(f"evaluation batch_size must be positive, got {self.batch_size}")
-
-
-def resize_scores(scores: torch.Tensor, height: int, width: int) -> np.ndarray:
-    """Bilinearly resize a ``[h, w]`` score map to ``height`` × ``width`` (float32 numpy)."""
-    if tuple(scores.shape) != (height, width):
-        scores = F.interpolate(
-            scores[None, None].float(), size=(height, width), mode="bilinear", align_corners=False
-        )[0, 0]
-    return scores.float().cpu().numpy()
-
-
-def dissimilarity_probabilities(
-    model: nn.Module, samples: Sequence[Mapping[str, torch.Tensor]], device: torch.device
-) -> torch.Tensor:
-    """Anomaly probabilities ``[B, h, w]`` (on the CPU) of a batch of :func:`prepare_sample`
-    samples, from a dissimilarity network in eval mode on ``device``."""
-    batch = {
-        name: torch.stack([sample[name] for sample in samples]).to(device)
-        for name in samples[0]
-        if name != "label"
-    }
-    with torch.inference_mode():
-        return anomaly_probability(network_outputs(model, batch)).cpu()
 
 
 class SetScorer:

@@ -12,8 +12,8 @@ import pytest
 import torch
 from PIL import Image
 
-from synboost_kedro.detector import AnomalyAnalysis, AnomalyDetector, DetectorSettings
-from synboost_kedro.models.dissimilarity.factory import create_dissimilarity_model
+from synboost_kedro.inference import AnomalyAnalysis, AnomalyDetector, DetectorSettings
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.models.perceptual import PerceptualDifference
 from tests.uncertainty.conftest import tiny_networks
 
@@ -189,33 +189,6 @@ def test_settings_are_validated():
         DetectorSettings.from_dict({"height": 3})
 
 
-def test_settings_from_project_parameters():
-    map_params = {
-        "device": "cpu",
-        "batch_size": 1,
-        "num_workers": 0,
-        "normalisation": "min_max",
-        "segmentation": {"height": 32, "width": 64},
-        "synthesis": {"height": 16, "width": 32, "style_seed": 7},
-        "perceptual": {"height": 24, "width": 40, "weights": "vgg.pth", "seed": 3},
-    }
-    evaluation_params = {"fusion": {"weights": {"dissimilarity": 0.5, "perceptual": 0.5}}}
-    settings = DetectorSettings.from_params(map_params, evaluation_params, batch_size=3)
-    assert settings == DetectorSettings(
-        segmentation_size=(32, 64),
-        synthesis_size=(16, 32),
-        dissimilarity_size=(24, 40),
-        fusion_weights={"dissimilarity": 0.5, "perceptual": 0.5},
-        normalisation="min_max",
-        seed=7,
-        batch_size=3,
-        perceptual_weights="vgg.pth",
-        perceptual_seed=3,
-    )
-    with pytest.raises(ValueError, match="fusion_weights"):
-        DetectorSettings.from_params(map_params, {"fusion": {"weights": {}}})
-
-
 def test_save_load_round_trip(detector, tmp_path):
     image = street_image()
     detector.save(tmp_path / "detector")
@@ -224,24 +197,6 @@ def test_save_load_round_trip(detector, tmp_path):
 
     assert loaded.settings == detector.settings
     np.testing.assert_allclose(loaded(image), detector(image), atol=1e-6)
-
-
-def test_from_checkpoints_accepts_a_dissimilarity_net_save_file(detector, tmp_path):
-    detector.save(tmp_path / "detector")
-    dissimilarity = detector.dissimilarity
-    plain = type(dissimilarity).from_config(dissimilarity.to_config())
-    plain.load_state_dict(dissimilarity.state_dict())
-    plain.save(tmp_path / "net.pth")
-
-    rebuilt = AnomalyDetector.from_checkpoints(
-        tmp_path / "detector" / "segmentation.pt",
-        tmp_path / "detector" / "synthesis.pt",
-        tmp_path / "net.pth",
-        settings=TINY_SETTINGS,
-        device="cpu",
-    )
-
-    np.testing.assert_allclose(rebuilt(street_image()), detector(street_image()), atol=1e-6)
 
 
 def test_missing_or_wrong_files_fail_naming_them(detector, tmp_path):

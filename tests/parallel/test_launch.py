@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from synboost_kedro.training.launch import (
+from synboost_kedro.parallel import (
     DistributedRunError,
     LaunchConfig,
     read_job,

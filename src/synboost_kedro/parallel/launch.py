@@ -1,7 +1,8 @@
 """Launching a Kedro-free job on several processes or machines with PyTorch's ``torchrun``.
 
-A node that wants to run a job on several processes pickles the job into a file and calls
-:func:`run_torchrun`, which starts ``python -m torch.distributed.run`` as a subprocess and waits.
+A node that wants to run a job on several processes writes the job into a file
+(:mod:`.jobs`) and calls :func:`run_torchrun`, which starts ``python -m torch.distributed.run``
+as a subprocess and waits.
 The Kedro process itself therefore runs once; only the job's entry point runs once per rank
 (the failure mode of re-launching the whole ``kedro run`` per rank, kedro-org/kedro#2049).
 
@@ -12,29 +13,21 @@ reads the same job file from ``job_dir`` on storage shared by all nodes.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import os
-import pickle
 import re
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from synboost_kedro.utils import atomic_path
-
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "gloo", "nccl")
-JOB_FILE_NAME = "job.pt"
-RESULT_FILE_NAME = "result.pt"
 LOG_FILE_NAME = "torchrun.log"
 #: The first failure torchrun reports: "rank : 1 (local_rank: 1)" then "exitcode : 13 (pid: …)".
 _TAIL_LINES = 15
@@ -163,74 +156,6 @@ class LaunchConfig:
         threads = self.threads_per_process or max(1, (os.cpu_count() or 1) // self.nproc_per_node)
         environment = {"OMP_NUM_THREADS": str(threads)}
         return {**environment, **_mlflow_environment()}
-
-
-@contextlib.contextmanager
-def job_folder(launch: LaunchConfig) -> Iterator[Path]:
-    """``launch.job_dir`` (created), or a temporary folder removed afterwards."""
-    if launch.job_dir:
-        folder = Path(launch.job_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        yield folder
-        return
-    with tempfile.TemporaryDirectory(prefix="synboost_job_") as folder:
-        yield Path(folder)
-
-
-def write_job(folder: Path, job: Mapping[str, Any]) -> Path:
-    """Pickle ``job`` into ``folder/job.pt`` (atomically, so waiting nodes never read half).
-
-    Raises:
-        ValueError: part of the job cannot be pickled (e.g. frames loaded by a lambda rather than
-            from a catalog dataset).
-    """
-    path = folder / JOB_FILE_NAME
-    (folder / RESULT_FILE_NAME).unlink(missing_ok=True)
-    try:
-        with atomic_path(path) as tmp:
-            torch.save(dict(job), tmp)
-    except (AttributeError, TypeError, pickle.PicklingError) as error:
-        raise ValueError(
-            f"Cannot hand this job to other processes: {error}. Its frames, models and settings "
-            "must be picklable (frames loaded from catalog datasets are)"
-        ) from error
-    return path
-
-
-def read_job(path: str | os.PathLike, wait_seconds: float = 0.0) -> dict[str, Any]:
-    """Load a job written by :func:`write_job`, waiting up to ``wait_seconds`` for it to appear.
-
-    Raises:
-        FileNotFoundError: no job file at ``path`` after the wait.
-    """
-    path = Path(path)
-    deadline = time.monotonic() + wait_seconds
-    while not path.is_file() and time.monotonic() < deadline:
-        time.sleep(1.0)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"No job file '{path}': start the other machines after node 0 has written it"
-        )
-    # The job is a file this project wrote a moment ago, holding modules and frame loaders.
-    return torch.load(path, map_location="cpu", weights_only=False)
-
-
-def write_result(folder: Path, result: Any) -> None:
-    """Rank 0 stores the job's result atomically: a crash leaves no result, never half of one."""
-    with atomic_path(folder / RESULT_FILE_NAME) as tmp:
-        torch.save(result, tmp)
-
-
-def read_result(folder: Path) -> Any:
-    """The result rank 0 stored.
-
-    Raises:
-        DistributedRunError: the job ended without one.
-    """
-    path = folder / RESULT_FILE_NAME
-    if not path.is_file():
-        raise DistributedRunError(f"The distributed job finished without writing '{path}'")
-    return torch.load(path, map_location="cpu", weights_only=False)
 
 
 def run_torchrun(launch: LaunchConfig, module: str, job_path: Path, description: str) -> None:

@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from synboost_kedro.frames import IGNORE
+from synboost_kedro.training.data_parallel import SINGLE_PROCESS, DataParallelGroup, PaddingMask
 from synboost_kedro.training.dissimilarity_data import EpochSampler
-from synboost_kedro.training.process_group import SINGLE_PROCESS, PaddingMask, ProcessGroup
 
 
 def steps(items: list, batch: int) -> list[list]:
@@ -18,7 +18,7 @@ def test_ranks_take_equal_step_counts_whose_real_items_are_the_single_process_ba
     single = steps(list(EpochSampler(num_items, seed=4, flip=True)), rank_batch * world_size)
     shares = []
     for rank in range(world_size):
-        sampler = ProcessGroup(rank, world_size).sampler(num_items, seed=4, flip=True)
+        sampler = DataParallelGroup(rank, world_size).sampler(num_items, seed=4, flip=True)
         sampler.set_epoch(0)
         shares.append(steps(list(sampler), rank_batch))
     assert len({len(share) for share in shares}) == 1
@@ -42,6 +42,6 @@ def test_one_process_changes_nothing_and_a_global_batch_must_split_evenly():
     assert SINGLE_PROCESS.wrap(model, torch.device("cpu")) is model
     assert SINGLE_PROCESS.rank_batch_size(3) == 3
     assert SINGLE_PROCESS.broadcast([1.0, 2.0]) == [1.0, 2.0]
-    assert ProcessGroup(1, 2).rank_batch_size(4) == 2
+    assert DataParallelGroup(1, 2).rank_batch_size(4) == 2
     with pytest.raises(ValueError, match="batch_size \\(5\\) is the global batch"):
-        ProcessGroup(0, 2).rank_batch_size(5)
+        DataParallelGroup(0, 2).rank_batch_size(5)

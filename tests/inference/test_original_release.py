@@ -12,13 +12,10 @@ import numpy as np
 import pytest
 import torch
 
-from synboost_kedro.datasets.torch_model import read_model_file, write_model_file
-from synboost_kedro.detector import (
-    ORIGINAL_DISSIMILARITY_FILES,
-    ORIGINAL_RECIPE,
-    AnomalyDetector,
-)
+from synboost_kedro.inference import ORIGINAL_RECIPE, AnomalyDetector
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
+from synboost_kedro.models.model_file import read_model_file, write_model_file
+from synboost_kedro.models.release_files import DISSIMILARITY_FILES
 from tests.models.release_fixtures import Release, save_original_style_release
 
 SEED = 5
@@ -31,7 +28,7 @@ SMALL_SEGMENTATION = dataclasses.replace(ORIGINAL_RECIPE, segmentation_size=(128
 def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     folder = tmp_path_factory.mktemp("models")
     release = save_original_style_release(folder, SEED)
-    for variant in ORIGINAL_DISSIMILARITY_FILES:
+    for variant in DISSIMILARITY_FILES:
         _save_original_dissimilarity(folder, variant)
     return release
 
@@ -39,7 +36,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
 def _save_original_dissimilarity(folder: Path, variant: str) -> None:
     torch.manual_seed(SEED)
     state = DissimilarityNet(DissimilarityConfig.preset(variant)).state_dict()
-    path = folder / ORIGINAL_DISSIMILARITY_FILES[variant]
+    path = folder / DISSIMILARITY_FILES[variant]
     path.parent.mkdir(parents=True, exist_ok=True)
     # Saved from a DataParallel-wrapped network, as the original training code does.
     torch.save({f"module.{key}": tensor for key, tensor in state.items()}, path)
@@ -56,9 +53,7 @@ def test_loads_the_release_weights(release: Release, detector: AnomalyDetector) 
     segmentation = detector.map_models.segmentation.state_dict()
     some_key = next(key for key in release.segmentation_state if key.endswith("weight"))
     assert torch.equal(segmentation[some_key], release.segmentation_state[some_key])
-    stored = torch.load(
-        release.folder / ORIGINAL_DISSIMILARITY_FILES["ours"], weights_only=True, mmap=True
-    )
+    stored = torch.load(release.folder / DISSIMILARITY_FILES["ours"], weights_only=True, mmap=True)
     for key, tensor in detector.dissimilarity.state_dict().items():
         assert torch.equal(tensor.cpu(), stored[f"module.{key}"]), key
     assert detector.dissimilarity.build_config["kind"] == "dissimilarity"

@@ -7,12 +7,14 @@ import pytest
 import torch
 from torch import nn
 
-from synboost_kedro.models.original_release import (
+from synboost_kedro.models.checkpoints import (
     CheckpointMismatchError,
-    load_original_state_dict,
+    MissingWeightsError,
+    UnsafeCheckpointError,
     load_strictly,
+    read_state_dict,
+    unwrap_state_dict,
 )
-from synboost_kedro.models.weights import MissingWeightsError
 
 
 def _snapshot(state: dict[str, torch.Tensor]) -> dict:
@@ -32,7 +34,7 @@ def test_a_snapshot_with_numpy_scalars_loads_with_the_prefix_stripped_and_loss_k
     path = tmp_path / "snapshot.pth"
     torch.save(_snapshot({"fc.weight": weight, "criterion.nll.weight": torch.ones(19)}), path)
 
-    state = load_original_state_dict(path, "test", drop_prefixes=("criterion.",))
+    state = read_state_dict(path, "test", drop_prefixes=("criterion.",))
 
     assert list(state) == ["fc.weight"]
     assert torch.equal(state["fc.weight"], weight)
@@ -49,7 +51,7 @@ def test_a_legacy_format_file_written_with_numpy_1_loads(tmp_path: Path):
     path = tmp_path / "legacy.pth"
     path.write_bytes(legacy)
 
-    state = load_original_state_dict(path, "test")
+    state = read_state_dict(path, "test")
 
     assert torch.equal(state["fc.bias"], torch.arange(3.0))
 
@@ -63,24 +65,27 @@ def test_arbitrary_pickled_objects_are_refused(tmp_path: Path):
     path = tmp_path / "evil.pth"
     torch.save({"state_dict": {"fc.bias": torch.zeros(1)}, "extra": _Payload()}, path)
 
-    with pytest.raises(ValueError, match="evil.pth' is not a readable test checkpoint") as error:
-        load_original_state_dict(path, "test")
-    assert "getcwd" in str(error.value)
+    with pytest.raises(
+        UnsafeCheckpointError, match="evil.pth' is not a safe test checkpoint"
+    ) as error:
+        read_state_dict(path, "test")
+    assert "it would run the Python object posix.getcwd" in str(error.value)
+    assert "weights_only" not in str(error.value)
 
 
 def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path: Path):
     path = tmp_path / "latest_net_G.pth"
     path.write_text("<html>404 Not Found</html>")
 
-    with pytest.raises(ValueError, match="latest_net_G.pth' is not a readable"):
-        load_original_state_dict(path, "SynBoost synthesis generator")
+    with pytest.raises(ValueError, match="latest_net_G.pth' is not a safe"):
+        read_state_dict(path, "SynBoost synthesis generator")
 
 
 def test_a_missing_file_is_named(tmp_path: Path):
     path = tmp_path / "models" / "image-segmentation" / "cityscapes_best.pth"
 
     with pytest.raises(MissingWeightsError, match="cityscapes_best.pth"):
-        load_original_state_dict(path, "SynBoost segmentation")
+        read_state_dict(path, "SynBoost segmentation")
 
 
 def test_strict_loading_names_missing_unexpected_and_misshapen_keys():
@@ -107,3 +112,8 @@ def test_strict_loading_copies_every_tensor():
     load_strictly(target, source.state_dict(), "release.pth")
 
     assert torch.equal(target.weight, source.weight) and torch.equal(target.bias, source.bias)
+
+
+def test_non_tensor_entries_are_rejected():
+    with pytest.raises(ValueError, match=r"'x.pth' is not a state dict: entries \['epoch'\]"):
+        unwrap_state_dict({"conv.weight": torch.zeros(1), "epoch": 3}, "x.pth")
