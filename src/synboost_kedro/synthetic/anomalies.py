@@ -24,11 +24,13 @@ from scipy import ndimage
 
 from synboost_kedro.frames import ANOMALY, IGNORE, NORMAL, AnomalyFrame, CityscapesFrame
 from synboost_kedro.synthetic.canvas import ANOMALY_LABEL_ID, Canvas
-from synboost_kedro.synthetic.objects import Car, Painter, Pole, draw_box, make_painter
+from synboost_kedro.synthetic.painting import Painter, draw_box, make_painter
 from synboost_kedro.synthetic.palette import ROAD, Palette
 from synboost_kedro.synthetic.render import Scene, draw_scene, sample_scene
+from synboost_kedro.synthetic.road_users import Car
 from synboost_kedro.synthetic.scene import StreetLayout
 from synboost_kedro.synthetic.shapes import ellipse, polygon, thick_line
+from synboost_kedro.synthetic.street_furniture import Pole
 from synboost_kedro.synthetic.textures import Appearance, jitter_colour
 
 BOUNDARY_VOID_PX = 2
