@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synboost_kedro.synthetic.canvas import Canvas
-from synboost_kedro.synthetic.objects import make_painter
+from synboost_kedro.synthetic.painting import make_painter
 from synboost_kedro.synthetic.palette import Palette
 from synboost_kedro.synthetic.scene import StreetLayout
 from synboost_kedro.synthetic.shapes import polygon

@@ -1,9 +1,9 @@
 """Blob-shaped objects pasted on the rendered roads, for sets of other kinds than the benchmarks'.
 
-The renderer's own anomalies (``anomalies.py``) are animals, debris, crates, cones and tyres,
-flat-shaded in saturated colours. A detector tuned on them could learn exactly that look, so two
-further sets stand wobbly superellipse blobs on the road like Lost & Found obstacles, with a
-texture of another kind:
+The renderer's own anomalies (``anomaly_objects.py``) are animals, debris, crates, cones and
+tyres, flat-shaded in saturated colours. A detector tuned on them could learn exactly that look,
+so two further sets stand wobbly superellipse blobs on the road like Lost & Found obstacles, with
+a texture of another kind:
 
 * ``photo``: crops of real photographs (a cat, a coffee cup, an astronaut, a rocket, a motorcycle,
   coins, the moon, a retina, a cameraman, a galaxy field: the sample images scikit-image ships
@@ -27,7 +27,8 @@ import numpy as np
 from PIL import Image
 
 from synboost_kedro.frames import AnomalyFrame
-from synboost_kedro.synthetic.anomalies import STYLES, free_placement, lost_and_found_mask
+from synboost_kedro.synthetic.anomaly_masks import lost_and_found_mask
+from synboost_kedro.synthetic.anomaly_placement import STYLES, free_placement
 from synboost_kedro.synthetic.render import draw_scene, sample_scene
 from synboost_kedro.synthetic.scene import StreetLayout
 from synboost_kedro.synthetic.textures import smooth_noise
