@@ -1,6 +1,7 @@
 """Seconds per 1024×2048 frame of the original SynBoost recipe on this CPU, stage by stage.
 
-Stages (spec §1.3): segmentation (WRN38 DeepLabV3+ on the 1024×2048 frame), synthesis (CC-FPSE VAE
+Stages (docs/method.md, "Per-image inference"): segmentation (WRN38 DeepLabV3+ on the 1024×2048
+frame), synthesis (CC-FPSE VAE
 encoder + generator at 256×512), perceptual difference (VGG19 pair at 256×512) and dissimilarity
 (the "ours" network at 256×512). Weights are random: the speed does not depend on their values.
 

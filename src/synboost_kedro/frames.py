@@ -50,7 +50,8 @@ class AnomalyFrame:
 
 @dataclass(frozen=True)
 class ProcessedFrame:
-    """One frame of a processed SynBoost dataset (the original's folder layout, spec §2.2).
+    """One frame of a processed SynBoost dataset (the original's folder layout, docs/method.md,
+    "Processed dataset layout").
 
     Every map is optional: a dataset stores only the fields it is configured with.
 

@@ -18,7 +18,8 @@ FRAMES = ("aachen_000000_000019", "aachen_000000_000019_2")
 
 
 def _names(frame_id: str) -> dict[str, str]:
-    """The file names the original scripts write for one training frame (spec §2.2–2.7)."""
+    """The file names the original scripts write for one training frame (docs/method.md, "Processed
+    dataset layout")."""
     original = f"{frame_id}_unknown_leftImg8bit.png"
     return {
         "original": original,

@@ -96,7 +96,8 @@ def test_analysis_holds_every_map_at_image_size(detector):
     assert analysis.semantic.shape == (50, 90) and analysis.semantic.dtype == np.uint8
     assert analysis.synthesis.shape == (50, 90, 3) and analysis.synthesis.dtype == np.uint8
     np.testing.assert_allclose(analysis.anomaly, detector(image), atol=1e-6)
-    # The original returned the entropy image as the distance map (spec §7 item 11).
+    # The original returned the entropy image as the distance map (docs/method.md, "Known bugs of
+    # the original" (row "Distance output is entropy")).
     assert not np.allclose(analysis.distance, analysis.entropy)
 
 
@@ -104,7 +105,8 @@ def test_labels_resized_nearest_and_scores_bilinear(detector):
     analysis = detector.analyse(street_image(50, 90))
     small = next(iter(detector._run_in_memory([street_image(50, 90)])))
 
-    # NEAREST never invents a train id the network did not predict (bicubic did, §7 item 12).
+    # NEAREST never invents a train id the network did not predict (bicubic did, docs/method.md,
+    # "Known bugs of the original" (row "Bicubic label resize")).
     assert set(np.unique(analysis.semantic)) <= set(np.unique(small.maps.semantic))
     # Bilinear scores stay within the range of the network-resolution scores.
     assert analysis.anomaly.min() >= small.anomaly.min() - 1e-6

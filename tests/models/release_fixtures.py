@@ -2,7 +2,7 @@
 
 The tensors come from the manifests, not from this project's network classes, so loading them
 checks checkpoint compatibility independently of the code under test. The containers follow
-``seg_synth_architecture_spec.md`` §4: the segmentation file is a training snapshot with
+docs/method.md, "Original release files": the segmentation file is a training snapshot with
 ``module.``-prefixed keys and NumPy scalars; the synthesis files are bare state dicts.
 """
 

@@ -1,4 +1,5 @@
-"""Label swapping checked against its definition (spec §2.3) on a hand-made frame."""
+"""Label swapping checked against its definition (docs/method.md, "Training anomalies by label
+swapping") on a hand-made frame."""
 
 from __future__ import annotations
 

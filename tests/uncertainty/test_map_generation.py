@@ -82,7 +82,8 @@ def test_synthesis_is_drawn_from_the_annotated_or_the_predicted_label_map(models
 
 
 def _direct_perceptual(features: nn.Sequential, image: torch.Tensor, synthesis: torch.Tensor):
-    """Spec §1.3 step 9 written out level by level on vgg19.features indices."""
+    """docs/method.md, "Perceptual difference" written out level by level on vgg19.features
+    indices."""
     levels = [(0, 2, 1 / 32), (2, 7, 1 / 16), (7, 12, 1 / 8), (12, 21, 1 / 4), (21, 30, 1.0)]
     x, y = imagenet_normalise(image), imagenet_normalise(synthesis)
     total = torch.zeros(1, 1, *image.shape[-2:])

@@ -11,7 +11,7 @@ from tests.uncertainty.conftest import random_logits
 
 
 def _numpy_maps(logits: np.ndarray, normalisation: str) -> tuple[np.ndarray, np.ndarray]:
-    """Direct per-image computation of spec §1.3 steps 4-5 in float64."""
+    """Direct per-image computation of docs/method.md, "Uncertainty maps" in float64."""
     entropies, distances = [], []
     for item in logits.astype(np.float64):
         p = np.exp(item - item.max(axis=0))

@@ -2,8 +2,9 @@
 
 from synboost_kedro.datasets.anomaly import AnomalyBenchmarkDataset
 from synboost_kedro.datasets.cityscapes import CityscapesDataset
-from synboost_kedro.datasets.processed import FrameProducer, ProcessedDataset
-from synboost_kedro.datasets.scores import ScoreMapDataset, ScoreProducer
+from synboost_kedro.datasets.deferred import FrameProducer
+from synboost_kedro.datasets.processed import ProcessedDataset
+from synboost_kedro.datasets.scores import ScoreMapDataset
 from synboost_kedro.datasets.torch_model import TorchModelDataset
 
 __all__ = [
@@ -12,6 +13,5 @@ __all__ = [
     "FrameProducer",
     "ProcessedDataset",
     "ScoreMapDataset",
-    "ScoreProducer",
     "TorchModelDataset",
 ]

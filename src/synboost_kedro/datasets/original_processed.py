@@ -1,7 +1,9 @@
-"""A dataset processed by the original SynBoost scripts (spec §2.2), read as it is on disk.
+"""A dataset processed by the original SynBoost scripts (docs/method.md, "Processed dataset
+layout"), read as it is on disk.
 
 The original paired its folders by natural-sorting each one independently, so a missing or
-extra file silently misaligned every later frame (spec §7.23). Here each file name is reduced to
+extra file silently misaligned every later frame (docs/method.md, "Known bugs of the original" (row
+"Pairing by sort order")). Here each file name is reduced to
 a frame id, by dropping the scripts' prefixes (``entropy_``, ``distance_``, ``mea_``,
 ``pred_mask_``), the extension and the Cityscapes-style suffixes (``_leftImg8bit``,
 ``_gtFine_unknown``, ``_unknown_trainIds`` …), and folders are paired by that id; any file

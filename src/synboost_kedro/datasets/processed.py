@@ -1,4 +1,5 @@
-"""A processed SynBoost dataset in the original's folder layout (spec §2.2), keyed by frame id.
+"""A processed SynBoost dataset in the original's folder layout (docs/method.md, "Processed dataset
+layout"), keyed by frame id.
 
 ``original/``, ``semantic/``, ``labels/``, ``synthesis/``, ``entropy/``, ``logit_distance/`` and
 ``mae_features/`` hold one PNG per frame. Each catalog entry names the fields it stores, so one
@@ -10,15 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
-from tqdm.auto import tqdm
 
+from synboost_kedro.datasets.deferred import FrameProducer, write_pending
 from synboost_kedro.datasets.image_io import read_integer_map, read_rgb, write_image
 from synboost_kedro.frames import ProcessedFrame
 
@@ -42,19 +43,11 @@ NATIVE_FIELDS = frozenset({"image", "semantic", "label_ids", "instance_ids", "la
 FrameLoader = Callable[[], ProcessedFrame]
 
 
-class FrameProducer(Protocol):
-    """Produces frames on demand, skipping those already stored (so re-runs resume)."""
-
-    def __call__(self, skip: set[str]) -> Iterator[ProcessedFrame]: ...
-
-    def frame_ids(self) -> Sequence[str]: ...
-
-
 class ProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
     """The ``fields`` of every frame of one processed set.
 
         ``load()`` returns ``{frame_id: loader}``; a frame missing any field fails naming the file.
-        ``save()`` takes ``{frame_id: ProcessedFrame | callable}``, a :class:`FrameProducer`, or a
+        ``save()`` takes ``{frame_id: ProcessedFrame | callable}``, a deferred-work producer, or a
     producer with ``write_into(dataset)`` that saves through this dataset from other processes; with
         ``overwrite: false`` (the default) frames whose files all exist are not produced again.
 
@@ -127,32 +120,23 @@ class ProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
         ]
         return set.intersection(*stored) if stored else set()
 
-    def save(self, data: Mapping[str, ProcessedFrame | FrameLoader] | FrameProducer) -> None:
+    def save(
+        self, data: Mapping[str, ProcessedFrame | FrameLoader] | FrameProducer[ProcessedFrame]
+    ) -> None:
         if hasattr(data, "write_into"):
             # A producer spread over processes (uncertainty/sharding.py): each saves its share.
             data.write_into(self)
             return
-        skip = set() if self._overwrite else self.stored_frame_ids()
-        frames: Iterable[ProcessedFrame]
-        if isinstance(data, Mapping):
-            total = len(data)
-            frames = (
-                item() if callable(item) else item
-                for frame_id, item in data.items()
-                if frame_id not in skip
-            )
-        else:
-            total = len(data.frame_ids())
-            frames = data(skip)
-        skipped = len(skip.intersection(data if isinstance(data, Mapping) else data.frame_ids()))
+        stored = set() if self._overwrite else self.stored_frame_ids()
+        written, skipped = write_pending(
+            data,
+            stored,
+            lambda _, item: item() if callable(item) else item,
+            self._save_frame,
+            f"frames of {self._root.name}",
+        )
         if skipped:
-            logger.info("'%s': %d of %d frames already stored, skipped", self._root, skipped, total)
-        written = 0
-        for frame in tqdm(
-            frames, total=total - skipped, desc=f"write {self._root.name}", leave=False
-        ):
-            self._save_frame(frame)
-            written += 1
+            logger.info("'%s': %d frames already stored, skipped", self._root, skipped)
         logger.info("'%s': wrote %d frames (%s)", self._root, written, ", ".join(self._fields))
 
     def _save_frame(self, frame: ProcessedFrame) -> None:

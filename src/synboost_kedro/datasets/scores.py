@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
-from tqdm.auto import tqdm
 
+from synboost_kedro.datasets.deferred import FrameProducer, write_pending
 from synboost_kedro.utils import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -25,19 +25,11 @@ ScoreMaps = dict[str, np.ndarray]
 ScoreLoader = Callable[[], ScoreMaps]
 
 
-class ScoreProducer(Protocol):
-    """Yields ``(frame_id, {method: scores})`` for the frames not in ``skip``."""
-
-    def __call__(self, skip: set[str]) -> Iterator[tuple[str, ScoreMaps]]: ...
-
-    def frame_ids(self) -> Sequence[str]: ...
-
-
-class ScoreMapDataset(AbstractDataset[ScoreProducer, dict[str, ScoreLoader]]):
+class ScoreMapDataset(AbstractDataset[Any, dict[str, ScoreLoader]]):
     """Score maps of ``methods`` for every frame, keyed by frame id.
 
-    ``save()`` takes a :class:`ScoreProducer`; unless ``overwrite`` is set, frames whose every
-    method is stored already are skipped, so an interrupted scoring run resumes.
+    ``save()`` takes a producer (``datasets/deferred.py``); unless ``overwrite`` is set, frames
+    whose every method is stored already are skipped, so an interrupted scoring run resumes.
     """
 
     def __init__(
@@ -82,30 +74,26 @@ class ScoreMapDataset(AbstractDataset[ScoreProducer, dict[str, ScoreLoader]]):
     def _load_frame(self, frame_id: str) -> ScoreMaps:
         return {method: np.load(self._path(method, frame_id)) for method in self._methods}
 
-    def save(self, data: ScoreProducer | Mapping[str, ScoreMaps]) -> None:
-        skip = (
+    def save(self, data: FrameProducer[tuple[str, ScoreMaps]] | Mapping[str, ScoreMaps]) -> None:
+        description = f"score maps of {self._root.name}"
+        stored = (
             set()
             if self._overwrite
             else set.intersection(*(self._stored(method) for method in self._methods))
         )
-        if isinstance(data, Mapping):
-            items = ((frame_id, maps) for frame_id, maps in data.items() if frame_id not in skip)
-            total = len(data)
-        else:
-            items = data(skip)
-            total = len(data.frame_ids())
-        written = 0
-        for frame_id, maps in tqdm(
-            items, total=total - len(skip), desc=f"scores {self._root.name}", leave=False
-        ):
-            missing = sorted(set(self._methods) - set(maps))
-            if missing:
-                raise DatasetError(f"Frame '{frame_id}' has no scores for {missing}")
-            for method in self._methods:
-                buffer = io.BytesIO()
-                np.save(buffer, np.asarray(maps[method], dtype=np.float16))
-                atomic_write_bytes(self._path(method, frame_id), buffer.getvalue())
-            written += 1
-        logger.info(
-            "'%s': wrote scores of %d frames (%d already stored)", self._root, written, len(skip)
+        written, skipped = write_pending(
+            data, stored, lambda frame_id, maps: (frame_id, maps), self._save_frame, description
         )
+        logger.info(
+            "'%s': wrote scores of %d frames (%d already stored)", self._root, written, skipped
+        )
+
+    def _save_frame(self, item: tuple[str, ScoreMaps]) -> None:
+        frame_id, maps = item
+        missing = sorted(set(self._methods) - set(maps))
+        if missing:
+            raise DatasetError(f"Frame '{frame_id}' has no scores for {missing}")
+        for method in self._methods:
+            buffer = io.BytesIO()
+            np.save(buffer, np.asarray(maps[method], dtype=np.float16))
+            atomic_write_bytes(self._path(method, frame_id), buffer.getvalue())

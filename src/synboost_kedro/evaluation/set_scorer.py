@@ -59,7 +59,7 @@ class ScoringConfig:
 
 
 class SetScorer:
-    """A :class:`~synboost_kedro.datasets.scores.ScoreProducer` over one set's frames.
+    """The producer of one set's score maps, for ``ScoreMapDataset.save`` (deferred work).
 
     Args:
         frames: ``{frame_id: loader}`` of frames with ``image`` and ``label``.

@@ -1,6 +1,6 @@
 """Converters from each benchmark's raw label values to the common 1 / 0 / 255 anomaly mask.
 
-Formats are in /work/shared/reference/benchmarks_and_metrics.md §1 and spec §2.8:
+Formats are in docs/method.md, "Evaluation datasets":
 
 * ``anomaly_mask``: Fishyscapes (Lost & Found, Static) and SegmentMeIfYouCan (RoadAnomaly21,
   RoadObstacle21, whose region of interest is already 255): already 1 / 0 / 255.

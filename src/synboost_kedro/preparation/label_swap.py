@@ -1,4 +1,5 @@
-"""Synthetic training anomalies by instance label swapping (spec §2.3).
+"""Synthetic training anomalies by instance label swapping (docs/method.md, "Training anomalies by
+label swapping").
 
 A random number of instances (ids ``classId * 1000 + k``) take another class, drawn from a
 weighted replacement list; the drawn class is redrawn while it equals the instance's own. The

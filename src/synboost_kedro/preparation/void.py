@@ -1,4 +1,5 @@
-"""Void objects as extra anomalies, and void pixels as ignore regions (spec §2.4).
+"""Void objects as extra anomalies, and void pixels as ignore regions (docs/method.md, "Void
+handling").
 
 The original's ``include_void_to_labels`` added 255 to a uint8 mask and kept only pixels equal
 to 255, so ``1 + 255`` wrapped to 0 and erased the swapped anomalies. Here masks are combined

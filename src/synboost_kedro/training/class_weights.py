@@ -1,7 +1,8 @@
 """Class weights of the anomaly cross-entropy, from the pixel frequencies of the training masks.
 
 The original computes the ENet weights ``w_c = 1 / ln(c + f_c)`` from label maps drawn *with
-replacement* and crashes when a mask holds 255 (spec §4, §7 item 17). Here every training mask is
+replacement* and crashes when a mask holds 255 (docs/method.md, "Training" and "Known bugs of the
+original" (row "Class-weight sampling")). Here every training mask is
 counted once, void pixels are left out, and the result does not depend on a random draw.
 """
 

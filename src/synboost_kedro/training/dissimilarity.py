@@ -1,4 +1,5 @@
-"""The dissimilarity-network training loop (spec §4), Kedro-free, without the original's flaws.
+"""The dissimilarity-network training loop (docs/method.md, "Training"), Kedro-free, without the
+original's flaws.
 
 Recipe: Adam (lr 1e-4, betas 0.5/0.999) over all parameters, batch 4, random horizontal flip,
 class-weighted cross-entropy ignoring 255, ``ReduceLROnPlateau`` on the loss. Fixes: the class

@@ -22,9 +22,11 @@ class SynthesisLabels(enum.StrEnum):
     """Which label map the synthesis network re-draws the image from."""
 
     ANNOTATION = "annotation"
-    """The frame's own (label-swapped) label ids and original instances: training sets (§2.3)."""
+    """The frame's own (label-swapped) label ids and original instances: training sets
+    (docs/method.md, "Training anomalies by label swapping")."""
     PREDICTION = "prediction"
-    """Predicted train ids as label ids, the label map doubling as instance map (§1.3 step 6)."""
+    """Predicted train ids as label ids, the label map doubling as instance map (docs/method.md,
+    "Re-synthesis")."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class MapConfig:
     Attributes:
         segmentation_size: Segmentation input size, and the size of the entropy, distance and
             semantic maps; ``None`` keeps every frame's own size (as the original's data
-            preparation does, spec §2.5).
+            preparation does, docs/method.md, "Uncertainty maps").
         synthesis_size: Synthesis input and output size (original: 256×512).
         perceptual_size: Size of the perceptual difference, i.e. the dissimilarity network's
             input (original: 256×512).

@@ -1,8 +1,8 @@
 """Frames decoded and resized for the three networks, in DataLoader workers, then batched by size.
 
 Resizing happens here with Pillow, as in the original (bicubic for the segmentation and synthesis
-inputs, NEAREST for label maps and for the RGB image entering the perceptual difference, spec §1.3
-steps 1, 6-8), so the main process only stacks tensors and runs networks.
+inputs, NEAREST for label maps and for the RGB image entering the perceptual difference,
+docs/method.md, "Sizes and constants"), so the main process only stacks tensors and runs networks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from synboost_kedro.uncertainty.config import MapConfig, Size, SynthesisLabels
 FrameLoader = Callable[[], ProcessedFrame]
 Sample = dict[str, Any]
 
-# Label maps mark unknown pixels 255; synthesis networks reserve id 35 for them (§1.3 step 6).
+# Label maps mark unknown pixels 255; synthesis networks reserve id 35 for them (docs/method.md,
+# "Re-synthesis").
 _UNKNOWN_LABEL = 255
 
 

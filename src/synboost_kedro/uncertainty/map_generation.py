@@ -1,4 +1,5 @@
-"""Batched generation of the uncertainty maps of a set of frames (spec §1.3 steps 1-10, §2.5-2.7).
+"""Batched generation of the uncertainty maps of a set of frames (docs/method.md,
+"Per-image inference" and "Uncertainty maps").
 
 For every frame: segmentation → softmax entropy, softmax distance and predicted train ids (at the
 segmentation size); synthesis from the annotated or predicted label map (at the synthesis size);
@@ -189,7 +190,8 @@ def _synthesis_labels(
         return batch["label_ids"].to(config.device), batch["instance_ids"].to(config.device)
     label_ids = torch.as_tensor(TRAIN_TO_LABEL_ID, device=prediction.device).long()[prediction]
     resized = _resize_nearest(label_ids[:, None].float(), config.synthesis_size)[:, 0].long()
-    # Predictions carry no instances: the label map is the instance map (spec §1.3 step 6).
+    # Predictions carry no instances: the label map is the instance map (docs/method.md,
+    # "Re-synthesis").
     return resized, None
 
 
@@ -254,7 +256,7 @@ def _frames(frame_ids: Sequence[str], **maps: torch.Tensor) -> list[ProcessedFra
 
 
 class MapProducer:
-    """A ``FrameProducer`` for ``ProcessedDataset.save``: the maps of a set, computed on demand.
+    """The maps of a set, computed on demand: a producer for ``ProcessedDataset.save``.
 
     Args:
         frame_loaders: ``{frame_id: loader}`` of the set.

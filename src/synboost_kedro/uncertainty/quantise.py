@@ -1,7 +1,8 @@
 """The 8-bit encoding of every stored map: ``[0, 1]`` floats times 255, truncated as the original.
 
 SynBoost casts ``255 · x`` to uint8 (numpy ``astype`` / PIL ``ToPILImage``), which truncates
-towards zero rather than rounding (spec §1.3 steps 4, 5, 7, 9); maps trained on must be encoded the
+towards zero rather than rounding (docs/method.md, "8-bit quantisation"); maps trained on must be
+encoded the
 same way.
 """
 

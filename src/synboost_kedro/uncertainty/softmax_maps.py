@@ -1,8 +1,9 @@
-"""Softmax entropy and softmax distance of segmentation logits (spec §1.3 steps 3-5, §2.5).
+"""Softmax entropy and softmax distance of segmentation logits (docs/method.md, "Uncertainty maps").
 
 Both maps are normalised per image. ``Normalisation.ORIGINAL`` divides by the maximum instead of
 the range, exactly as SynBoost does, so networks trained on its maps see the same values;
-``Normalisation.MIN_MAX`` is the plain ``(x − min) / (max − min)`` (spec §7 item 13).
+``Normalisation.MIN_MAX`` is the plain ``(x − min) / (max − min)`` (docs/method.md, "Known bugs of
+the original" (row "Normalisation by the maximum")).
 """
 
 from __future__ import annotations

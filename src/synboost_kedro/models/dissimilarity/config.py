@@ -15,7 +15,8 @@ CHANNEL_DIVISORS = (1, 2, 4, 8, 16)
 
 @dataclasses.dataclass(frozen=True)
 class DissimilarityConfig:
-    """Options of the original ``DissimNet`` / ``DissimNetPrior`` constructors (spec §3.1).
+    """Options of the original ``DissimNet`` / ``DissimNetPrior`` constructors (docs/method.md,
+    "Dissimilarity network").
 
     Attributes:
         architecture: VGG trunk, ``"vgg16"`` or ``"vgg16_bn"`` (the latter also adds BatchNorm to

@@ -1,4 +1,5 @@
-"""Input preparation and score post-processing around the dissimilarity network (spec §1.3, §2)."""
+"""Input preparation and score post-processing around the dissimilarity network (docs/method.md,
+"Dissimilarity network inputs" and "Score fusion")."""
 
 from __future__ import annotations
 

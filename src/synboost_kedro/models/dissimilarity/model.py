@@ -38,7 +38,8 @@ DECODER_CHANNELS = (256, 256, 128, 64)
 
 
 class DissimilarityNet(nn.Module):
-    """SynBoost's ``DissimNet`` / ``DissimNetPrior`` in every variant of spec §3.
+    """SynBoost's ``DissimNet`` / ``DissimNetPrior`` in every variant of docs/method.md,
+    "Dissimilarity network".
 
     Encoder: one VGG16 trunk shared by the real and the synthetic image, an optional semantic
     encoder and an optional prior encoder. Fusion per level: concatenation, 1×1 reduction, prior

@@ -1,7 +1,8 @@
 """The semantic input of synthesis networks: one-hot label ids plus an instance-edge map.
 
-Shared by every synthesis architecture so they read label maps identically (synboost_spec.md §1.3
-step 7): channel ``k`` is the one-hot of Cityscapes label id ``k`` and the last channel marks pixels
+Shared by every synthesis architecture so they read label maps identically (docs/method.md,
+"Re-synthesis"): channel ``k`` is the one-hot of Cityscapes label id ``k`` and the last channel
+marks pixels
 whose instance id differs from a 4-neighbour.
 """
 

@@ -64,7 +64,8 @@ def _training_frame(load: Callable[[], CityscapesFrame], settings: SwapSettings)
 def swap_instance_labels(
     cityscapes_frames: Mapping[str, Callable[[], CityscapesFrame]], params: Mapping[str, Any]
 ) -> dict[str, Callable[[], ProcessedFrame]]:
-    """Lazily turn Cityscapes frames into dissimilarity training frames (spec §2.3, §2.4).
+    """Lazily turn Cityscapes frames into dissimilarity training frames (docs/method.md, "Training
+    anomalies by label swapping" and "Void handling").
 
     Args:
         cityscapes_frames: ``{frame_id: loader}`` of one Cityscapes split.

@@ -1,4 +1,5 @@
-"""Pipeline ``dissimilarity_training``: train the SynBoost dissimilarity network (spec §4)."""
+"""Pipeline ``dissimilarity_training``: train the SynBoost dissimilarity network (docs/method.md,
+"Training")."""
 
 from synboost_kedro.pipelines.dissimilarity_training.pipeline import create_pipeline
 

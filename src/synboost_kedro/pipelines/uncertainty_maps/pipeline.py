@@ -1,7 +1,8 @@
 """Pipeline ``uncertainty_maps``: one namespace per set, fed by one shared VGG19 network.
 
-Training sets re-synthesise from their label-swapped annotation (spec §2.3 "Consequences"),
-evaluation sets from the predicted segmentation (spec §2.8).
+Training sets re-synthesise from their label-swapped annotation (docs/method.md, "Training anomalies
+by label swapping"),
+evaluation sets from the predicted segmentation (docs/method.md, "Evaluation datasets").
 """
 
 from functools import partial, update_wrapper
