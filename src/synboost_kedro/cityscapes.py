@@ -48,11 +48,6 @@ def label_ids_to_train_ids(label_ids: np.ndarray) -> np.ndarray:
     return LABEL_TO_TRAIN_ID[label_ids.astype(np.uint8, copy=False)]
 
 
-def train_ids_to_label_ids(train_ids: np.ndarray) -> np.ndarray:
-    """Map a train-id map to label ids; 255 becomes the synthesis "unknown" id 35."""
-    return TRAIN_TO_LABEL_ID[train_ids.astype(np.uint8, copy=False)]
-
-
 def colourise_label_ids(label_ids: np.ndarray) -> np.ndarray:
     """The ``gtFine_color.png`` rendering of a label-id map, ``[H, W, 3]`` uint8."""
     return LABEL_COLOURS[label_ids.astype(np.uint8, copy=False)]

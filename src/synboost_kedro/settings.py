@@ -10,4 +10,7 @@ CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # An environment lists only the parameters it changes; they are merged onto the base key by
+    # key instead of replacing whole top-level sections.
+    "merge_strategy": {"parameters": "soft"},
 }

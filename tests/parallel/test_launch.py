@@ -30,7 +30,7 @@ def test_no_section_is_one_process_in_this_process():
         ({"rdzv_endpoint": "node0"}, f"{NAME}.rdzv_endpoint must be 'host:port'"),
         ({"nnodes": 2}, f"{NAME}.job_dir must be a folder shared by all 2 machines"),
         ({"threads_per_process": 0}, f"{NAME}.threads_per_process must be null or >= 1"),
-        ({"gpus": 2}, r"Unknown parameters \['gpus'\]"),
+        ({"gpus": 2}, r"Unknown dissimilarity_training.distributed parameters: 'gpus'"),
     ],
 )
 def test_bad_settings_name_the_parameter(params, message):

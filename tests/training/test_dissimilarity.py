@@ -27,8 +27,8 @@ def tiny_config(**overrides) -> DissimilarityTrainingConfig:
     settings = {
         "epochs": 2,
         "batch_size": 2,
-        "image_height": HEIGHT,
-        "image_width": WIDTH,
+        "height": HEIGHT,
+        "width": WIDTH,
         "device": "cpu",
         "seed": 5,
     }
@@ -183,7 +183,7 @@ def test_validation_without_anomalies_fails_before_training(tiny_sets):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"image_height": 20}, "divisible by 8"),
+        ({"height": 20}, "divisible by 8"),
         ({"epochs": 0}, "epochs must be a positive integer"),
         ({"device": "tpu"}, "device must be"),
         ({"selection_metric": "auroc"}, "selection_metric must be"),
@@ -200,7 +200,7 @@ def test_bad_settings_name_the_parameter(overrides, message):
 
 
 def test_unknown_parameters_are_rejected():
-    with pytest.raises(ValueError, match=r"Unknown dissimilarity_training parameters \['lr'\]"):
+    with pytest.raises(ValueError, match=r"Unknown dissimilarity_training parameters: 'lr'"):
         DissimilarityTrainingConfig.from_dict({"lr": 0.1})
 
 

@@ -31,8 +31,8 @@ def config(resume_dir: Path, **overrides) -> DissimilarityTrainingConfig:
     settings = {
         "epochs": 1,
         "batch_size": 4,
-        "image_height": HEIGHT,
-        "image_width": WIDTH,
+        "height": HEIGHT,
+        "width": WIDTH,
         "device": "cpu",
         "seed": 5,
         "resume_dir": str(resume_dir),

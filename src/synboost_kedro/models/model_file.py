@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -94,14 +95,12 @@ def _validated(
     return payload["config"], payload["state_dict"]
 
 
-def read_network(
-    path: str | os.PathLike, kind: str, architecture: str, options: dict[str, Any]
-) -> nn.Module:
+def read_network(path: str | os.PathLike, kind: str, build: Callable[[], nn.Module]) -> nn.Module:
     """The network in ``path``: a model file as it is, any other file as a foreign state dict.
 
     A foreign file (bare, or the original release's ``{"state_dict": ...}`` container with
-    ``DataParallel`` prefixes) is loaded strictly into ``kind``/``architecture`` built with
-    ``options``.
+    ``DataParallel`` prefixes) is loaded strictly into the network ``build()`` returns, which is
+    only called then.
 
     Raises:
         MissingWeightsError, UnsafeCheckpointError, WrongModelKindError or
@@ -111,6 +110,6 @@ def read_network(
         return read_model_file(path, kind)
     except NotAModelFileError:
         logger.info("'%s' is not a model file; reading it as a %s state dict", path, kind)
-    model = create_model(kind, architecture, **options)
+    model = build()
     load_strictly(model, read_state_dict(path, f"{kind} checkpoint"), str(path))
     return model.eval()

@@ -25,6 +25,8 @@ from typing import Any
 
 import torch
 
+from synboost_kedro.utils.strict_fields import from_known_fields
+
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "gloo", "nccl")
@@ -75,12 +77,7 @@ class LaunchConfig:
         Raises:
             ValueError: an unknown key or an invalid value; the message names the parameter.
         """
-        params = dict(params or {})
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            raise ValueError(f"Unknown parameters {unknown} in {name}; known: {sorted(known)}")
-        config = cls(**params)
+        config = from_known_fields(cls, dict(params or {}), f"{name} parameters")
         config.validate(name)
         return config
 

@@ -251,7 +251,7 @@ def _loader(
         batch_size=batch_size or config.batch_size,
         sampler=sampler,
         shuffle=False,
-        num_workers=config.workers,
+        num_workers=config.num_workers,
         pin_memory=device.type == "cuda",
         # Worker seeds come from this generator, not from the global one the state file restores.
         generator=torch.Generator().manual_seed(config.seed),

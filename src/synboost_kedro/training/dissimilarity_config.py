@@ -13,7 +13,7 @@ from synboost_kedro.utils.strict_fields import from_known_fields
 
 SELECTION_METRICS = ("average_precision", "loss")
 #: Settings that do not change the trained weights, so a run may resume when only they differ.
-_NOT_IN_FINGERPRINT = ("epochs", "workers", "resume_dir")
+_NOT_IN_FINGERPRINT = ("epochs", "num_workers", "resume_dir")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,8 +26,8 @@ class DissimilarityTrainingConfig:
             ``None`` is one pass over the training set. Fewer than that validates more often,
             which matters when the best step comes early.
         batch_size: Frames per optimisation step.
-        image_height: Training height (every map is NEAREST-resized to it); divisible by 8.
-        image_width: Training width; divisible by 8.
+        height: Network input height (every map is NEAREST-resized to it); divisible by 8.
+        width: Network input width; divisible by 8.
         variant: Published architecture preset, ``"ours"`` or ``"baseline"``.
         architecture: ``DissimilarityConfig`` fields overriding the preset (e.g. ``spade: both``).
         vgg_weights_path: Local ImageNet weights of the VGG16 trunk; ``None`` starts from random.
@@ -46,15 +46,15 @@ class DissimilarityTrainingConfig:
             every step with this decay; ``None`` uses the weights as trained. On small data the
             weights swing from step to step, and the average is what generalises.
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"`` or ``"cuda:<n>"``.
-        workers: DataLoader worker processes (0 loads in the training process).
+        num_workers: DataLoader worker processes (0 loads in the training process).
         resume_dir: Folder of the resumable training state; ``None`` disables resuming.
     """
 
     epochs: int = 50
     frames_per_epoch: int | None = None
     batch_size: int = 4
-    image_height: int = 256
-    image_width: int = 512
+    height: int = 256
+    width: int = 512
     variant: str = "ours"
     architecture: dict[str, Any] = dataclasses.field(default_factory=dict)
     vgg_weights_path: str | None = None
@@ -71,17 +71,17 @@ class DissimilarityTrainingConfig:
     seed: int = 3
     ema_decay: float | None = None
     device: str = "auto"
-    workers: int = 0
+    num_workers: int = 0
     resume_dir: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("epochs", "batch_size", "image_height", "image_width"):
+        for name in ("epochs", "batch_size", "height", "width"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(
                     f"dissimilarity_training.{name} must be a positive integer, got {value!r}"
                 )
-        for name in ("image_height", "image_width"):
+        for name in ("height", "width"):
             if getattr(self, name) % 8:
                 raise ValueError(
                     f"dissimilarity_training.{name} must be divisible by 8 (the network "
@@ -98,8 +98,10 @@ class DissimilarityTrainingConfig:
             raise ValueError(
                 f"dissimilarity_training.ema_decay must be in (0, 1) or null, got {self.ema_decay}"
             )
-        if not isinstance(self.workers, int) or self.workers < 0:
-            raise ValueError(f"dissimilarity_training.workers must be >= 0, got {self.workers!r}")
+        if not isinstance(self.num_workers, int) or self.num_workers < 0:
+            raise ValueError(
+                f"dissimilarity_training.num_workers must be >= 0, got {self.num_workers!r}"
+            )
         if self.semantic_source not in SEMANTIC_SOURCES:
             raise ValueError(
                 f"dissimilarity_training.semantic_source must be one of {SEMANTIC_SOURCES}, "

@@ -39,7 +39,7 @@ def train_segmentation(
     frames: dict[str, FrameLoader],
     model_config: dict[str, Any],
     training: dict[str, Any],
-    state_folder: str | os.PathLike | None = None,
+    resume_dir: str | os.PathLike | None = None,
 ) -> tuple[nn.Module, list[dict[str, float]]]:
     """Train a segmentation network with class-weighted cross-entropy (label 255 ignored).
 
@@ -50,7 +50,7 @@ def train_segmentation(
         training: ``seed``, ``epochs``, ``batch_size``, ``learning_rate``, ``weight_decay``,
             ``height``, ``width`` (training resolution), ``flip`` (random mirroring) and
             ``class_weighting`` (``"inverse_log_frequency"`` or ``"none"``).
-        state_folder: Folder of the per-epoch training state; re-running resumes from it.
+        resume_dir: Folder of the per-epoch training state; re-running resumes from it.
 
     Returns:
         The trained network in eval mode and the per-epoch history (``loss``, ``learning_rate``).
@@ -97,7 +97,7 @@ def train_segmentation(
         "frames": sorted(frames),
     }
     checkpointer = EpochCheckpointer(
-        state_folder, fingerprint, {"model": model}, {"optimizer": optimizer}
+        resume_dir, fingerprint, {"model": model}, {"optimizer": optimizer}
     )
     history = run_resumable_epochs(
         checkpointer, training["epochs"], train_one_epoch, "segmentation"

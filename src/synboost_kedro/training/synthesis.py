@@ -70,7 +70,7 @@ def train_synthesis(
     frames: dict[str, FrameLoader],
     model_config: dict[str, Any],
     training: dict[str, Any],
-    state_folder: str | os.PathLike | None = None,
+    resume_dir: str | os.PathLike | None = None,
 ) -> tuple[SemanticImageSynthesiser, list[dict[str, float]]]:
     """Train a synthesis network to redraw each frame from its label-id and instance maps.
 
@@ -82,7 +82,7 @@ def train_synthesis(
             ``adversarial``, ``feature_matching``; 0 or absent switches one off),
             ``perceptual_vgg_weights`` (local VGG19 file, or null for a frozen random VGG19) and
             ``discriminator`` (``PatchDiscriminator`` options, used when a GAN weight is > 0).
-        state_folder: Folder of the per-epoch training state; re-running resumes from it.
+        resume_dir: Folder of the per-epoch training state; re-running resumes from it.
 
     Returns:
         The trained network in eval mode and the per-epoch history of every loss term.
@@ -140,7 +140,7 @@ def train_synthesis(
         "training": {key: value for key, value in training.items() if key != "epochs"},
         "frames": sorted(frames),
     }
-    checkpointer = EpochCheckpointer(state_folder, fingerprint, modules, optimizers)
+    checkpointer = EpochCheckpointer(resume_dir, fingerprint, modules, optimizers)
     history = run_resumable_epochs(checkpointer, training["epochs"], train_one_epoch, "synthesis")
     return model.eval(), history
 

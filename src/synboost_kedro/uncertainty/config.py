@@ -11,6 +11,7 @@ import torch
 
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 Size = tuple[int, int]
 
@@ -27,6 +28,21 @@ class SynthesisLabels(enum.StrEnum):
     PREDICTION = "prediction"
     """Predicted train ids as label ids, the label map doubling as instance map (docs/method.md,
     "Re-synthesis")."""
+
+
+#: The keys of the ``uncertainty_maps`` parameters; ``distributed`` is checked by its launcher.
+PARAMETER_KEYS = {
+    "device": None,
+    "batch_size": None,
+    "num_workers": None,
+    "channels_last": None,
+    "normalisation": None,
+    "segmentation": ("height", "width"),
+    "synthesis": ("height", "width", "style_seed"),
+    "perceptual": ("height", "width", "architecture", "weights", "seed"),
+    "rebuild": None,
+    "distributed": None,
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class MapConfig:
         Raises:
             ValueError: a parameter is missing or invalid; the message names it.
         """
+        check_known_keys(params, PARAMETER_KEYS, "uncertainty_maps parameters")
         segmentation = _section(params, "segmentation")
         native = segmentation.get("height") is None and segmentation.get("width") is None
         return cls(

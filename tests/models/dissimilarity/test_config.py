@@ -37,7 +37,7 @@ def test_invalid_options_are_explained(options, message):
 
 
 def test_unknown_keys_are_rejected():
-    with pytest.raises(ValueError, match=r"Unknown dissimilarity options \['pretrained'\]"):
+    with pytest.raises(ValueError, match=r"Unknown dissimilarity options: 'pretrained'"):
         DissimilarityConfig.from_dict({"pretrained": True})
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+from kedro.config import OmegaConfigLoader
 from PIL import Image
 
 from synboost_kedro.cityscapes import LABEL_ID_BY_NAME, label_ids_to_train_ids
@@ -14,6 +14,7 @@ from synboost_kedro.frames import AnomalyFrame, CityscapesFrame
 from synboost_kedro.pipeline_registry import PIPELINE_NAMES, TRAIN_STAGES
 from synboost_kedro.pipelines.data_preparation import create_pipeline
 from synboost_kedro.preparation import ORIGINAL_REPLACEMENT_LABEL_IDS, VOID_OBJECT_PRESETS
+from synboost_kedro.settings import CONFIG_LOADER_ARGS
 from synboost_kedro.synthetic.clutter import DYNAMIC_LABEL_ID
 from tests.conftest import PROJECT_ROOT, make_frame, run_kedro
 
@@ -49,10 +50,12 @@ def test_registered_after_the_raw_data_and_first_in_training():
     assert TRAIN_STAGES.index("data_preparation") < TRAIN_STAGES.index("uncertainty_maps")
 
 
-@pytest.mark.parametrize("env", ["base", "cityscapes"])
+@pytest.mark.parametrize("env", ["local", "cityscapes"])
 def test_parameter_files_hold_the_original_replacement_list(env: str):
-    path = PROJECT_ROOT / f"conf/{env}/parameters_data_preparation.yml"
-    params = yaml.safe_load(path.read_text())["data_preparation"]
+    loader = OmegaConfigLoader(
+        str(PROJECT_ROOT / "conf"), **{**CONFIG_LOADER_ARGS, "default_run_env": env}
+    )
+    params = loader["parameters"]["data_preparation"]
     assert tuple(params["replacement_label_ids"]) == ORIGINAL_REPLACEMENT_LABEL_IDS
     assert params["void_objects"] in VOID_OBJECT_PRESETS
     assert all(

@@ -19,8 +19,8 @@ from tests.conftest import run_kedro
 from tests.training.processed_sets import write_processed_set
 
 TINY_TRAINING = {
-    "dissimilarity_training.image_height": 16,
-    "dissimilarity_training.image_width": 32,
+    "uncertainty_maps.perceptual.height": 16,
+    "uncertainty_maps.perceptual.width": 32,
     "dissimilarity_training.epochs": 2,
     "dissimilarity_training.batch_size": 2,
     "dissimilarity_training.device": "cpu",
@@ -65,7 +65,7 @@ def test_kedro_run_trains_and_tracks_everything_in_mlflow(kedro_project: Path):
     run_id = run.info.run_id
     assert run.info.status == "FINISHED"
     assert run.data.params["dissimilarity_training.learning_rate"] == "0.001"
-    assert run.data.params["dissimilarity_training.image_height"] == "16"
+    assert run.data.params["uncertainty_maps.perceptual.height"] == "16"
     assert run.data.params["dissimilarity_training.variant"] == "ours"
     for name in EPOCH_METRICS:
         history = client.get_metric_history(run_id, f"dissimilarity_training.{name}")
@@ -115,7 +115,7 @@ def test_class_weights_node_uses_every_training_mask(tmp_path: Path):
     masks = [loader().label for loader in frames.load().values()]
     fraction = np.mean(np.concatenate([mask[mask != 255] for mask in masks]) == 1)
 
-    weights = compute_class_weights(frames.load(), {"image_height": 16, "image_width": 32})
+    weights = compute_class_weights(frames.load(), {}, {"height": 16, "width": 32})
 
     assert weights["anomaly"] == pytest.approx(1 / np.log(1.02 + fraction))
     assert weights["normal"] == pytest.approx(1 / np.log(1.02 + 1 - fraction))
@@ -158,9 +158,8 @@ def test_pipeline_runs_on_a_plain_catalog(tmp_path: Path):
         frames, maps = write_processed_set(tmp_path, name, count, seed=seed)
         catalog[f"{name}.{field}"] = frames.load()
         catalog[f"{name}.maps"] = maps.load()
+    catalog["params:uncertainty_maps.perceptual"] = {"height": 16, "width": 32}
     catalog["params:dissimilarity_training"] = {
-        "image_height": 16,
-        "image_width": 32,
         "epochs": 1,
         "batch_size": 2,
         "device": "cpu",

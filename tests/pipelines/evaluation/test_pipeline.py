@@ -57,8 +57,6 @@ def model() -> DissimilarityNet:
 
 def _params(grid_search: bool) -> dict:
     return {
-        "height": 16,
-        "width": 32,
         "batch_size": 2,
         "device": "cpu",
         "curve_points": 64,
@@ -72,6 +70,7 @@ def test_pipeline_scores_measures_and_reports_every_set(tmp_path: Path, model, g
     catalog = DataCatalog()
     catalog["dissimilarity_model"] = model
     catalog["params:evaluation"] = _params(grid_search)
+    catalog["params:uncertainty_maps.perceptual"] = {"height": 16, "width": 32}
     frames, maps = _frames(0)
     catalog[f"{SELECTION_SET}.benchmark_frames"], catalog[f"{SELECTION_SET}.maps"] = frames, maps
     for index, set_name in enumerate(EVALUATION_SETS):

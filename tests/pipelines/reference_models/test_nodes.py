@@ -13,13 +13,14 @@ from synboost_kedro.pipelines.reference_models.nodes import (
 )
 from tests.conftest import make_frame
 
+TINY_SEGMENTER_OPTIONS = {"stage_channels": [4, 8, 8], "decoder_channels": 8, "skip_channels": 4}
 TINY_SEGMENTER = {
     "architecture": "compact_deeplab",
-    "options": {"stage_channels": [4, 8, 8], "decoder_channels": 8, "skip_channels": 4},
+    "options": {"compact_deeplab": TINY_SEGMENTER_OPTIONS},
 }
 TINY_SYNTHESISER = {
     "architecture": "spade_compact",
-    "options": {"base_channels": 4, "hidden_channels": 4, "num_up_layers": 2},
+    "options": {"spade_compact": {"base_channels": 4, "hidden_channels": 4, "num_up_layers": 2}},
 }
 EVALUATION = {"height": 8, "width": 16, "batch_size": 2}
 
@@ -45,7 +46,7 @@ def _segmentation_params(**overrides):
     params = {
         "checkpoint": None,
         "train": True,
-        "state_folder": None,
+        "resume_dir": None,
         "model": TINY_SEGMENTER,
         "training": training,
         "evaluation": EVALUATION,
@@ -67,7 +68,7 @@ def _synthesis_params(**overrides):
     params = {
         "checkpoint": None,
         "train": True,
-        "state_folder": None,
+        "resume_dir": None,
         "model": TINY_SYNTHESISER,
         "training": training,
         "evaluation": EVALUATION,
@@ -98,14 +99,17 @@ def test_a_model_file_checkpoint_is_loaded_instead_of_training(frames, tmp_path)
 
 
 def test_a_state_dict_checkpoint_is_loaded_strictly_into_the_configured_model(tmp_path):
-    source = create_segmentation_model(TINY_SEGMENTER["architecture"], **TINY_SEGMENTER["options"])
+    source = create_segmentation_model("compact_deeplab", **TINY_SEGMENTER_OPTIONS)
     path = tmp_path / "release.pth"
     torch.save({"state_dict": {f"module.{k}": v for k, v in source.state_dict().items()}}, path)
 
     loaded, _ = fit_segmentation_model({}, _segmentation_params(checkpoint=str(path)))
 
     assert torch.equal(loaded.head.weight, source.head.weight)
-    other = {"architecture": "compact_deeplab", "options": {"stage_channels": [4, 8, 16]}}
+    other = {
+        "architecture": "compact_deeplab",
+        "options": {"compact_deeplab": {"stage_channels": [4, 8, 16]}},
+    }
     with pytest.raises(CheckpointMismatchError, match="release.pth"):
         fit_segmentation_model({}, _segmentation_params(checkpoint=str(path), model=other))
 
@@ -134,10 +138,30 @@ def test_the_example_shows_image_prediction_and_synthesis_per_frame(frames):
     segmenter, _ = fit_segmentation_model(frames, _segmentation_params(train=False))
     synthesiser, _ = fit_synthesis_model(frames, _synthesis_params(train=False))
 
-    sizes = {"segmentation_height": 8, "segmentation_width": 16}
-    sizes |= {"synthesis_height": 4, "synthesis_width": 8}
-
-    example = draw_reference_example(segmenter, synthesiser, frames, {"frames": 2, **sizes})
+    example = draw_reference_example(
+        segmenter,
+        synthesiser,
+        frames,
+        {"frames": 2},
+        segmentation_evaluation={"height": 8, "width": 16, "batch_size": 1},
+        synthesis_evaluation={"height": 4, "width": 8, "batch_size": 1},
+    )
 
     assert example.size == (3 * 16, 2 * 8)
     assert example.mode == "RGB"
+
+
+def test_options_are_chosen_by_architecture_and_a_missing_entry_is_named():
+    switched = {**TINY_SEGMENTER, "options": {"spade_compact": {}, **TINY_SEGMENTER["options"]}}
+    model, _ = fit_segmentation_model({}, _segmentation_params(train=False, model=switched))
+    assert model.build_config["options"] == TINY_SEGMENTER_OPTIONS
+
+    other = {**TINY_SEGMENTER, "architecture": "lraspp_mobilenet_v3"}
+    with pytest.raises(ValueError, match="options has no entry for the architecture 'lraspp"):
+        fit_segmentation_model({}, _segmentation_params(train=False, model=other))
+
+
+def test_a_misspelt_key_is_refused_naming_the_closest():
+    with pytest.raises(ValueError, match="'epoch' \\(did you mean 'epochs'\\?\\)"):
+        training = {**_segmentation_params()["training"], "epoch": 3}
+        fit_segmentation_model({}, _segmentation_params(training=training))

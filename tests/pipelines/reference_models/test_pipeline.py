@@ -8,27 +8,23 @@ from tests.conftest import run_kedro
 
 # Tiny networks and two epochs on the tiny generated frames (64x128) of the conftest.
 TINY = {
-    "reference_segmentation.model.options.stage_channels": [4, 8, 8],
-    "reference_segmentation.model.options.decoder_channels": 8,
-    "reference_segmentation.model.options.skip_channels": 4,
+    "reference_segmentation.model.options.compact_deeplab.stage_channels": [4, 8, 8],
+    "reference_segmentation.model.options.compact_deeplab.decoder_channels": 8,
+    "reference_segmentation.model.options.compact_deeplab.skip_channels": 4,
     "reference_segmentation.training.epochs": 2,
     "reference_segmentation.training.height": 32,
     "reference_segmentation.training.width": 64,
     "reference_segmentation.evaluation.height": 32,
     "reference_segmentation.evaluation.width": 64,
-    "reference_synthesis.model.options.base_channels": 4,
-    "reference_synthesis.model.options.hidden_channels": 4,
-    "reference_synthesis.model.options.num_up_layers": 2,
+    "reference_synthesis.model.options.spade_compact.base_channels": 4,
+    "reference_synthesis.model.options.spade_compact.hidden_channels": 4,
+    "reference_synthesis.model.options.spade_compact.num_up_layers": 2,
     "reference_synthesis.training.epochs": 2,
     "reference_synthesis.training.height": 32,
     "reference_synthesis.training.width": 64,
     "reference_synthesis.evaluation.height": 32,
     "reference_synthesis.evaluation.width": 64,
     "reference_example.frames": 1,
-    "reference_example.segmentation_height": 32,
-    "reference_example.segmentation_width": 64,
-    "reference_example.synthesis_height": 32,
-    "reference_example.synthesis_width": 64,
 }
 
 

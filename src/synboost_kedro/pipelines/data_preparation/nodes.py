@@ -20,6 +20,7 @@ from synboost_kedro.preparation import (
     void_object_label_ids,
 )
 from synboost_kedro.preparation.label_swap import check_replacement_label_ids
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def swap_settings(params: Mapping[str, Any]) -> SwapSettings:
     Raises:
         ValueError: naming the parameter that is missing or wrong.
     """
+    check_known_keys(
+        params,
+        ("seed", "replacement_label_ids", "void_objects", "ignore_void"),
+        f"{_PARAMETERS} parameters",
+    )
     return SwapSettings(
         seed=_parameter(params, "seed", int),
         replacement_label_ids=_parameter(

@@ -11,6 +11,7 @@ import numpy as np
 
 from synboost_kedro.models.dissimilarity import DissimilarityNet
 from synboost_kedro.parallel import LaunchConfig
+from synboost_kedro.pipelines.dissimilarity_input import dissimilarity_input_size
 from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS
 from synboost_kedro.scoring import FrameLoader
 from synboost_kedro.training.class_weights import (
@@ -35,15 +36,17 @@ EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_ra
 
 
 def compute_class_weights(
-    train_frames: Mapping[str, FrameLoader], params: dict[str, Any]
+    train_frames: Mapping[str, FrameLoader],
+    params: dict[str, Any],
+    perceptual_params: dict[str, Any],
 ) -> dict[str, float]:
     """ENet class weights ``1 / ln(c + f)`` from every training mask at the training size.
 
     Returns:
         ``{"normal": w0, "anomaly": w1}``.
     """
-    config = _training_config(params)
-    masks = training_masks(train_frames, config.image_height, config.image_width)
+    config = training_config(params, perceptual_params)
+    masks = training_masks(train_frames, config.height, config.width)
     counts = count_label_pixels(masks)
     weights = enet_class_weights(counts, config.class_weight_offset)
     logger.info(
@@ -63,6 +66,7 @@ def train_dissimilarity_model(
     val_maps: Mapping[str, FrameLoader],
     class_weights: dict[str, float],
     params: dict[str, Any],
+    perceptual_params: dict[str, Any],
 ) -> tuple[DissimilarityNet, DissimilarityNet, dict[str, Any]]:
     """Train on the label-swapped frames; keep the epoch best on the validation anomaly set.
 
@@ -74,13 +78,13 @@ def train_dissimilarity_model(
         The best network twice (the project's model file and the MLflow model) and the training
         summary ``{"history": [per-epoch dict], "best_epoch": int}``.
     """
-    config = _training_config(params)
+    config = training_config(params, perceptual_params)
     datasets = {
         name: DissimilarityDataset(
             frames,
             maps,
-            config.image_height,
-            config.image_width,
+            config.height,
+            config.width,
             name,
             semantic_source=semantic_source,
             num_semantic_classes=config.network_config().num_semantic_classes,
@@ -101,11 +105,14 @@ def train_dissimilarity_model(
     return result.model, result.model, summary
 
 
-def _training_config(params: dict[str, Any]) -> DissimilarityTrainingConfig:
-    """The loop's settings: every ``dissimilarity_training`` key but ``distributed``."""
-    return DissimilarityTrainingConfig.from_dict(
-        {key: value for key, value in params.items() if key != DISTRIBUTED}
-    )
+def training_config(
+    params: dict[str, Any], perceptual_params: dict[str, Any]
+) -> DissimilarityTrainingConfig:
+    """The loop's settings: every ``dissimilarity_training`` key but ``distributed``, at the
+    dissimilarity input size (``uncertainty_maps.perceptual``)."""
+    height, width = dissimilarity_input_size(perceptual_params)
+    settings = {key: value for key, value in params.items() if key != DISTRIBUTED}
+    return DissimilarityTrainingConfig.from_dict({**settings, "height": height, "width": width})
 
 
 def metric_histories(

@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.dissimilarity_training.nodes import (
     compute_class_weights,
     metric_histories,
@@ -17,7 +18,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=compute_class_weights,
-                inputs=[f"{TRAIN_SET}.swapped_frames", "params:dissimilarity_training"],
+                inputs=[f"{TRAIN_SET}.swapped_frames", "params:dissimilarity_training", PARAMETER],
                 outputs="dissimilarity_class_weights",
                 name="compute_dissimilarity_class_weights_node",
             ),
@@ -30,6 +31,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "val_maps": f"{SELECTION_SET}.maps",
                     "class_weights": "dissimilarity_class_weights",
                     "params": "params:dissimilarity_training",
+                    "perceptual_params": PARAMETER,
                 },
                 outputs=[
                     "dissimilarity_model",

@@ -27,10 +27,26 @@ from synboost_kedro.evaluation.report import (
     overlay_figure,
 )
 from synboost_kedro.evaluation.set_metrics import FrameLoaders, ScoreLoaders
+from synboost_kedro.pipelines.dissimilarity_input import dissimilarity_input_size
 from synboost_kedro.scoring import fuse_scores
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
+
+#: The keys of the ``evaluation`` parameters.
+PARAMETER_KEYS = {
+    "batch_size": None,
+    "device": None,
+    "curve_points": None,
+    "overlay_frames": None,
+    "fusion": ("weights", "grid_search"),
+}
+
+
+def _checked(params: dict[str, Any]) -> dict[str, Any]:
+    check_known_keys(params, PARAMETER_KEYS, "evaluation parameters")
+    return params
 
 
 def score_set(
@@ -38,6 +54,7 @@ def score_set(
     maps: FrameLoaders,
     model: nn.Module,
     params: dict[str, Any],
+    perceptual_params: dict[str, Any],
 ) -> SetScorer:
     """Score maps of every base method for one set, produced lazily as the catalog writes them.
 
@@ -45,13 +62,16 @@ def score_set(
         frames: The set's frames (image and label).
         maps: Their uncertainty maps.
         model: The trained dissimilarity network.
-        params: ``evaluation`` parameters: ``height``, ``width``, ``batch_size``, ``device``.
+        params: ``evaluation`` parameters: ``batch_size``, ``device``.
+        perceptual_params: ``uncertainty_maps.perceptual``, whose size is the network's input.
 
     Every scored set is in benchmark form, so the semantic input is the segmenter's prediction.
     """
+    _checked(params)
+    height, width = dissimilarity_input_size(perceptual_params)
     config = ScoringConfig(
-        height=params["height"],
-        width=params["width"],
+        height=height,
+        width=width,
         batch_size=params["batch_size"],
         semantic_source="prediction",
     )
@@ -61,16 +81,21 @@ def score_set(
 
 
 def select_fusion_weights(
-    frames: FrameLoaders, maps: FrameLoaders, model: nn.Module, params: dict[str, Any]
+    frames: FrameLoaders,
+    maps: FrameLoaders,
+    model: nn.Module,
+    params: dict[str, Any],
+    perceptual_params: dict[str, Any],
 ) -> dict[str, float]:
     """Fusion weights: the configured ones, or the best of the original's grid on validation.
 
     The search scores the validation anomaly set (``sets.SELECTION_SET``, never an evaluation
     set), as the paper searched on Fishyscapes Lost & Found val, and only when it is switched on.
     """
+    _checked(params)
     if not params["fusion"]["grid_search"]:
         return dict(params["fusion"]["weights"])
-    scorer = score_set(frames, maps, model, params)
+    scorer = score_set(frames, maps, model, params, perceptual_params)
     labels = {frame_id: frames[frame_id]().label for frame_id in scorer.frame_ids()}
 
     def validation_frames():
@@ -92,6 +117,7 @@ def measure_set(
     Returns:
         ``{"metrics": {method: AnomalyMetrics}, "frame_ap": {frame_id: AP}}``.
     """
+    _checked(params)
     result = measure_scored_set(frames, scores, fusion_weights, track, params["curve_points"])
     return {"metrics": result.methods, "frame_ap": result.frame_average_precision}
 
@@ -123,6 +149,7 @@ def render_overlays(
     set_name: str,
 ) -> Figure:
     """Image | fused anomaly heat map | ground truth for the best and worst frames by AP."""
+    _checked(params)
     ranked = sorted(set_result["frame_ap"].items(), key=lambda item: item[1], reverse=True)
     count = params["overlay_frames"]
     chosen = ranked[:count] + [item for item in ranked[-count:] if item not in ranked[:count]]

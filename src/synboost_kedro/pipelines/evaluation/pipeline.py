@@ -4,6 +4,7 @@ from functools import partial, update_wrapper
 
 from kedro.pipeline import Node, Pipeline
 
+from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.evaluation.nodes import (
     build_report,
     measure_set,
@@ -19,7 +20,8 @@ COMPONENT_TRACKS = {
     "smiyc_road_anomaly": "anomaly",
     "photo_objects": "obstacle",
 }
-_SHARED = {"dissimilarity_model", "fusion_weights", "params:evaluation"}
+_PARAMETERS = {"params:evaluation", PARAMETER}
+_SHARED = {"dissimilarity_model", "fusion_weights"}
 
 
 def _bound(func, **kwargs):
@@ -30,7 +32,13 @@ def _set_pipeline(set_name: str) -> Pipeline:
     nodes = [
         Node(
             score_set,
-            inputs=["benchmark_frames", "maps", "dissimilarity_model", "params:evaluation"],
+            inputs=[
+                "benchmark_frames",
+                "maps",
+                "dissimilarity_model",
+                "params:evaluation",
+                PARAMETER,
+            ],
             outputs="scores",
             name="score",
         ),
@@ -50,8 +58,8 @@ def _set_pipeline(set_name: str) -> Pipeline:
     return Pipeline(
         nodes,
         namespace=set_name,
-        inputs=_SHARED - {"params:evaluation"},
-        parameters={"params:evaluation"},
+        inputs=_SHARED,
+        parameters=_PARAMETERS,
     )
 
 
@@ -60,7 +68,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 select_fusion_weights,
-                inputs=["frames", "maps", "dissimilarity_model", "params:evaluation"],
+                inputs=["frames", "maps", "dissimilarity_model", "params:evaluation", PARAMETER],
                 outputs="fusion_weights",
                 name="select_fusion_weights",
             )
@@ -74,7 +82,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             "maps": f"{SELECTION_SET}.maps",
         },
         outputs={"fusion_weights"},
-        parameters={"params:evaluation"},
+        parameters=_PARAMETERS,
     )
     report = Node(
         build_report,

@@ -19,6 +19,7 @@ from synboost_kedro.export import (
     check_sizes,
     export_to_onnx,
 )
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 CheckReport = dict[str, Any]
 
@@ -63,6 +64,7 @@ def _export(
 
 
 def _validated(params: dict[str, Any]) -> tuple[int, int, int, float]:
+    check_known_keys(params, ("height", "width", "seed", "tolerance"), "export parameters")
     for key in ("height", "width"):
         if not isinstance(params.get(key), int) or params[key] <= 0:
             raise ValueError(f"export.{key} must be a positive integer, got {params.get(key)!r}")

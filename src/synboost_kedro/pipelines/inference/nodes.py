@@ -13,6 +13,18 @@ from synboost_kedro.datasets.image_folder import ImageLoader
 from synboost_kedro.datasets.inference_outputs import InferenceProducer
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
+from synboost_kedro.utils.strict_fields import check_known_keys
+
+#: The ``inference`` parameters; the folders are read by the catalog (``runtime_params``).
+INFERENCE_KEYS = (
+    "device",
+    "batch_size",
+    "max_pixels",
+    "onnx_threads",
+    "input_dir",
+    "output_dir",
+    "onnx_output_dir",
+)
 
 
 def assemble_detector(
@@ -52,6 +64,7 @@ def inference_settings(
 ) -> DetectorSettings:
     """The detector settings of the trained networks with the ``inference`` parameters'
     ``batch_size`` and ``max_pixels`` (see :func:`assemble_detector`)."""
+    check_known_keys(params, INFERENCE_KEYS, "inference parameters")
     maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
     perceptual = map_params.get("perceptual") or {}
     fusion = evaluation_params.get("fusion") or {}

@@ -15,6 +15,7 @@ from synboost_kedro.models.hed_vgg16 import (
     locate_hed_weights,
     read_hed_vgg16,
 )
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def convert_hed_vgg16(
         The state dict, and what was checked (source file, checksum, tensor and parameter count),
         which is logged to MLflow.
     """
+    check_known_keys(params, ("activation_scale",), "pretrained_weights.hed_vgg16 parameters")
     scale = params.get("activation_scale")
     scale = DEFAULT_ACTIVATION_SCALE if scale is None else float(scale)
     if scale <= 0:

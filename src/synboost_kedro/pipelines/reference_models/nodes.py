@@ -1,7 +1,7 @@
 """Nodes of the ``reference_models`` pipeline: train (or load) and score both reference networks.
 
-Each model's parameters hold ``model`` (``architecture``, ``options``), ``training``,
-``evaluation``, ``state_folder``, ``checkpoint`` and ``train``:
+Each model's parameters hold ``model`` (``architecture``, and ``options`` per architecture name),
+``training``, ``evaluation``, ``resume_dir``, ``checkpoint`` and ``train``:
 
 * a configured ``checkpoint`` skips training: a model file written by ``TorchModelDataset`` is
   loaded as it is; any other file is read as a state dict (bare, or the ``{"state_dict": ...}``
@@ -30,10 +30,53 @@ from synboost_kedro.training.segmentation import (
     train_segmentation,
 )
 from synboost_kedro.training.synthesis import evaluate_synthesis, train_synthesis
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
 
 MetricHistory = dict[str, list[dict[str, float]]]
+_EVALUATION_KEYS = ("height", "width", "batch_size")
+#: The keys of the ``reference_segmentation`` and ``reference_synthesis`` parameters; loss
+#: weights are checked by the synthesis training itself.
+PARAMETER_KEYS = {
+    "segmentation": {
+        "checkpoint": None,
+        "train": None,
+        "resume_dir": None,
+        "model": ("architecture", "options", "backbone_weights"),
+        "training": (
+            "seed",
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "weight_decay",
+            "height",
+            "width",
+            "flip",
+            "class_weighting",
+        ),
+        "evaluation": _EVALUATION_KEYS,
+    },
+    "synthesis": {
+        "checkpoint": None,
+        "train": None,
+        "resume_dir": None,
+        "model": ("architecture", "options"),
+        "training": {
+            "seed": None,
+            "epochs": None,
+            "batch_size": None,
+            "learning_rate": None,
+            "height": None,
+            "width": None,
+            "flip": None,
+            "losses": None,
+            "perceptual_vgg_weights": None,
+            "discriminator": ("base_channels", "num_layers"),
+        },
+        "evaluation": _EVALUATION_KEYS,
+    },
+}
 TrainingLoop = Callable[..., tuple[nn.Module, list[dict[str, float]]]]
 
 
@@ -96,6 +139,9 @@ def draw_reference_example(
     synthesis_model: nn.Module,
     val_frames: dict[str, FrameLoader],
     params: dict[str, Any],
+    *,
+    segmentation_evaluation: dict[str, Any],
+    synthesis_evaluation: dict[str, Any],
 ) -> Image.Image:
     """A grid with one validation frame per row: image | predicted segmentation | synthesis.
 
@@ -103,15 +149,18 @@ def draw_reference_example(
         segmentation_model: The reference segmentation network.
         synthesis_model: The reference synthesis network.
         val_frames: ``cityscapes_val``.
-        params: ``reference_example``: ``frames`` (how many rows), ``segmentation_height`` /
-            ``segmentation_width`` and ``synthesis_height`` / ``synthesis_width``.
+        params: ``reference_example``: ``frames`` (how many rows).
+        segmentation_evaluation: ``reference_segmentation.evaluation``; each network runs at
+            the size it is scored at.
+        synthesis_evaluation: ``reference_synthesis.evaluation``.
     """
+    check_known_keys(params, ("frames",), "reference_example parameters")
     grid = reference_example_grid(
         segmentation_model,
         synthesis_model,
         dict(sorted(val_frames.items())[: params["frames"]]),
-        (params["segmentation_height"], params["segmentation_width"]),
-        (params["synthesis_height"], params["synthesis_width"]),
+        (segmentation_evaluation["height"], segmentation_evaluation["width"]),
+        (synthesis_evaluation["height"], synthesis_evaluation["width"]),
     )
     return Image.fromarray(grid)
 
@@ -119,29 +168,44 @@ def draw_reference_example(
 def _fit(
     kind: str, train: TrainingLoop, train_frames: dict[str, FrameLoader], params: dict[str, Any]
 ) -> tuple[nn.Module, MetricHistory]:
+    check_known_keys(params, PARAMETER_KEYS[kind], f"reference_{kind} parameters")
+
+    def configured() -> nn.Module:
+        model_config = selected_model(kind, params["model"])
+        return create_model(kind, model_config["architecture"], **model_config["options"])
+
     if params.get("checkpoint"):
         logger.info(
             "Loading the %s network from '%s'; training skipped", kind, params["checkpoint"]
         )
-        model_config = params["model"]
-        network = read_network(
-            params["checkpoint"],
-            kind,
-            model_config.get("architecture"),
-            model_config.get("options") or {},
-        )
-        return network, {}
+        return read_network(params["checkpoint"], kind, configured), {}
     if not params["train"]:
         logger.info("Building the %s network from its options; training skipped", kind)
-        model_config = params["model"]
-        model = create_model(kind, model_config["architecture"], **model_config["options"])
-        return model.eval(), {}
-    model, history = train(
-        train_frames, params["model"], params["training"], params["state_folder"]
-    )
+        return configured().eval(), {}
+    model_config = selected_model(kind, params["model"])
+    model, history = train(train_frames, model_config, params["training"], params["resume_dir"])
     metrics = {
         name: [{"value": record[name], "step": record["epoch"]} for record in history]
         for name in history[0]
         if name != "epoch"
     }
     return model, metrics
+
+
+def selected_model(kind: str, model: dict[str, Any]) -> dict[str, Any]:
+    """``model`` with ``options`` narrowed to those of its ``architecture``.
+
+    Options are given per architecture name, so an environment that switches the architecture
+    (merged key by key onto the base) never mixes in the options of another one.
+
+    Raises:
+        ValueError: ``options`` has no entry for the architecture; the message names both.
+    """
+    architecture = model.get("architecture")
+    options = model.get("options") or {}
+    if architecture not in options:
+        raise ValueError(
+            f"Parameter reference_{kind}.model.options has no entry for the architecture "
+            f"'{architecture}' (options are keyed by architecture; found {sorted(options)})"
+        )
+    return {**model, "options": options[architecture] or {}}

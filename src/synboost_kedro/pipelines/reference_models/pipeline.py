@@ -48,12 +48,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=draw_reference_example,
-                inputs=[
-                    "segmentation_model",
-                    "synthesis_model",
-                    "cityscapes_val",
-                    "params:reference_example",
-                ],
+                inputs={
+                    "segmentation_model": "segmentation_model",
+                    "synthesis_model": "synthesis_model",
+                    "val_frames": "cityscapes_val",
+                    "params": "params:reference_example",
+                    "segmentation_evaluation": "params:reference_segmentation.evaluation",
+                    "synthesis_evaluation": "params:reference_synthesis.evaluation",
+                },
                 outputs="reference_models_example",
                 name="draw_reference_example_node",
             ),

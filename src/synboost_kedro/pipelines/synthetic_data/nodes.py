@@ -12,11 +12,27 @@ from typing import Any
 
 from synboost_kedro.frames import AnomalyFrame, CityscapesFrame
 from synboost_kedro.synthetic import anomaly_set_frames, cityscapes_split_frames
+from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
 
 
+#: The ``synthetic_data`` parameters.
+PARAMETER_KEYS = (
+    "seed",
+    "height",
+    "width",
+    "train_frames",
+    "train_cities",
+    "val_frames",
+    "val_cities",
+    "anomaly_frames",
+    "void_objects",
+)
+
+
 def _check_positive(params: dict[str, Any], *keys: str) -> None:
+    check_known_keys(params, PARAMETER_KEYS, "synthetic_data parameters")
     for key in keys:
         value = params[key]
         if not isinstance(value, int) or value <= 0:
