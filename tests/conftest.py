@@ -1,7 +1,9 @@
-"""Shared fixtures: MLflow isolation, tiny generated frames and a throw-away Kedro project."""
+"""Shared fixtures and helpers: MLflow isolation, tiny frames, networks, detectors and processed
+sets, and a throw-away Kedro project."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,13 +13,39 @@ from typing import Any
 import mlflow
 import numpy as np
 import pytest
+import torch
 
 from synboost_kedro.cityscapes import LABEL_ID_BY_NAME
-from synboost_kedro.frames import CityscapesFrame
+from synboost_kedro.datasets import ProcessedDataset
+from synboost_kedro.frames import ANOMALY, IGNORE, CityscapesFrame, ProcessedFrame
+from synboost_kedro.inference import AnomalyDetector, DetectorSettings
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.perceptual import PerceptualDifference
+from synboost_kedro.models.segmentation import create_segmentation_model
+from synboost_kedro.models.synthesis import create_synthesis_model
+from synboost_kedro.scoring import ORIGINAL_FUSION_WEIGHTS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
+
+
+@contextlib.contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run with ``count`` torch threads: tiny networks gain nothing from more, which only
+    contend with each other on a shared CPU."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def one_torch_thread() -> Iterator[None]:
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -129,3 +157,127 @@ def _nest(dotted: dict[str, Any]) -> dict[str, Any]:
             node = node.setdefault(parent, {})
         node[leaf] = value
     return nested
+
+
+def tiny_networks() -> tuple[torch.nn.Module, torch.nn.Module]:
+    """A seeded tiny segmenter and a tiny synthesiser with a noise input."""
+    torch.manual_seed(0)
+    segmentation = create_segmentation_model(
+        "compact_deeplab",
+        stage_channels=(4, 8, 8),
+        skip_stage=0,
+        decoder_channels=8,
+        skip_channels=4,
+        atrous_rates=(1, 2),
+    )
+    synthesis = create_synthesis_model(
+        "spade_compact", base_channels=4, num_up_layers=2, hidden_channels=4, noise_channels=1
+    )
+    return segmentation.eval(), synthesis.eval()
+
+
+def processed_frame(frame_id: str, height: int = 40, width: int = 72, seed: int = 0):
+    frame = make_frame(frame_id, height, width, seed)
+    return ProcessedFrame(
+        frame_id, frame.image, label_ids=frame.label_ids, instance_ids=frame.instance_ids
+    )
+
+
+TINY_SETTINGS = DetectorSettings(
+    segmentation_size=(32, 64),
+    synthesis_size=(16, 32),
+    dissimilarity_size=(16, 32),
+    batch_size=2,
+)
+
+
+def tiny_detector(settings: DetectorSettings = TINY_SETTINGS) -> AnomalyDetector:
+    """A CPU detector of tiny seeded networks (the dissimilarity network has its full VGG16)."""
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    dissimilarity = create_dissimilarity_model("vgg16")
+    return AnomalyDetector(
+        segmentation,
+        synthesis,
+        dissimilarity,
+        perceptual=TINY_PERCEPTUAL,
+        settings=settings,
+        device="cpu",
+    )
+
+
+TINY_PERCEPTUAL = PerceptualDifference(seed=0)
+
+
+def street_image(height: int = 40, width: int = 72, seed: int = 0) -> np.ndarray:
+    """Sky over road with a bright block: a cheap stand-in for a driving scene."""
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 40, size=(height, width, 3), dtype=np.uint8)
+    image[: height // 2] += np.array([90, 120, 180], np.uint8)
+    image[height // 2 :] += np.array([70, 70, 70], np.uint8)
+    image[-height // 4 :, width // 3 : width // 2] = (250, 40, 30)
+    return image
+
+
+def assert_anomaly_maps_match(actual: np.ndarray, expected: np.ndarray) -> None:
+    """ONNX Runtime's anomaly map is torch's up to rounding and rare one-step map changes."""
+    tolerance = ORIGINAL_FUSION_WEIGHTS["entropy"] / 255 + 1e-4  # one 8-bit map step
+    np.testing.assert_allclose(actual, expected, atol=tolerance)
+    assert np.abs(actual - expected).mean() <= 1e-5
+
+
+FRAME_FIELDS = ["image", "label", "semantic", "label_ids", "instance_ids"]
+MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
+
+
+def make_pair(
+    frame_id: str, height: int, width: int, seed: int
+) -> tuple[ProcessedFrame, ProcessedFrame]:
+    """A random but valid (swapped frame, uncertainty maps) pair with one anomalous box.
+
+    The synthesis differs from the image and the priors are high on the box, so a network can
+    learn something from it; the top rows of the
+    semantic map and the bottom row of the label are void (255).
+    """
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+    label = np.zeros((height, width), dtype=np.uint8)
+    top, left = rng.integers(0, height // 2), rng.integers(0, width // 2)
+    box = (slice(top, top + height // 3), slice(left, left + width // 3))
+    label[box] = ANOMALY
+    label[-1] = IGNORE
+    semantic = rng.integers(0, 19, (height, width), dtype=np.uint8)
+    semantic[:2] = 255
+    synthesis = image.copy()
+    synthesis[box] = 255 - synthesis[box]
+    priors = {}
+    for name in ("entropy", "distance", "perceptual"):
+        prior = rng.integers(0, 100, (height, width), dtype=np.uint8)
+        prior[box] += 150
+        priors[name] = prior
+    frame = ProcessedFrame(
+        frame_id,
+        image=image,
+        label=label,
+        semantic=semantic,
+        label_ids=rng.integers(0, 34, (height, width), dtype=np.uint8),
+        instance_ids=rng.integers(0, 34, (height, width)).astype(np.int32),
+    )
+    maps = ProcessedFrame(frame_id, semantic=semantic, synthesis=synthesis, **priors)
+    return frame, maps
+
+
+def write_processed_set(
+    root: Path, name: str, num_frames: int, *, height: int = 32, width: int = 64, seed: int = 0
+) -> tuple[ProcessedDataset, ProcessedDataset]:
+    """Write ``name`` under ``root/data/03_primary`` and ``root/data/04_feature`` as the catalog
+    expects, and return the (frames, maps) datasets."""
+    frames = ProcessedDataset(str(root / "data/03_primary" / name), FRAME_FIELDS)
+    maps = ProcessedDataset(str(root / "data/04_feature" / name), MAP_FIELDS)
+    pairs = [
+        make_pair(f"{name}_{index:03d}", height, width, seed * 1000 + index)
+        for index in range(num_frames)
+    ]
+    frames.save({frame.frame_id: frame for frame, _ in pairs})
+    maps.save({frame.frame_id: frame_maps for frame, frame_maps in pairs})
+    return frames, maps

@@ -15,8 +15,7 @@ from PIL import Image
 
 from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.models.model_file import write_model_file
-from tests.inference.test_detector import street_image
-from tests.uncertainty.conftest import tiny_networks
+from tests.conftest import street_image, tiny_networks
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPOSITORY / "notebooks" / "demo.ipynb"

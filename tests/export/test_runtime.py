@@ -26,8 +26,7 @@ from synboost_kedro.export.runtime import (
 )
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
-from synboost_kedro.scoring import ORIGINAL_FUSION_WEIGHTS
-from tests.inference.test_detector import TINY_SETTINGS, street_image, tiny_detector
+from tests.conftest import TINY_SETTINGS, assert_anomaly_maps_match, street_image, tiny_detector
 
 TRACE_SIZES = {"batch": 1, "height": 16, "width": 32}
 #: One step of the 8-bit entropy, distance and perceptual maps (stored as the original's were).
@@ -35,13 +34,6 @@ TRACE_SIZES = {"batch": 1, "height": 16, "width": 32}
 #: its weight times the step; anywhere else the maps agree to rounding.
 MAP_STEP = 1 / 255
 NETWORKS = ("segmentation", "synthesis", "dissimilarity", "perceptual")
-
-
-def assert_anomaly_maps_match(actual: np.ndarray, expected: np.ndarray) -> None:
-    """ONNX Runtime's anomaly map is torch's up to rounding and rare one-step map changes."""
-    tolerance = ORIGINAL_FUSION_WEIGHTS["entropy"] * MAP_STEP + 1e-4
-    np.testing.assert_allclose(actual, expected, atol=tolerance)
-    assert np.abs(actual - expected).mean() <= 1e-5
 
 
 @pytest.fixture(scope="module")

@@ -9,56 +9,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from synboost_kedro.inference import AnomalyAnalysis, AnomalyDetector, DetectorSettings
-from synboost_kedro.models.dissimilarity import create_dissimilarity_model
-from synboost_kedro.models.perceptual import PerceptualDifference
-from tests.uncertainty.conftest import tiny_networks
-
-TINY_SETTINGS = DetectorSettings(
-    segmentation_size=(32, 64),
-    synthesis_size=(16, 32),
-    dissimilarity_size=(16, 32),
-    batch_size=2,
-)
-
-
-def tiny_detector(settings: DetectorSettings = TINY_SETTINGS) -> AnomalyDetector:
-    """A CPU detector of tiny seeded networks (the dissimilarity network has its full VGG16)."""
-    segmentation, synthesis = tiny_networks()
-    torch.manual_seed(1)
-    dissimilarity = create_dissimilarity_model("vgg16")
-    return AnomalyDetector(
-        segmentation,
-        synthesis,
-        dissimilarity,
-        perceptual=_PERCEPTUAL,
-        settings=settings,
-        device="cpu",
-    )
-
-
-_PERCEPTUAL = PerceptualDifference(seed=0)
+from tests.conftest import TINY_SETTINGS, street_image, tiny_detector, torch_threads
 
 
 @pytest.fixture(scope="module")
 def detector() -> AnomalyDetector:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield tiny_detector()
-    torch.set_num_threads(threads)
-
-
-def street_image(height: int = 40, width: int = 72, seed: int = 0) -> np.ndarray:
-    """Sky over road with a bright block: a cheap stand-in for a driving scene."""
-    rng = np.random.default_rng(seed)
-    image = rng.integers(0, 40, size=(height, width, 3), dtype=np.uint8)
-    image[: height // 2] += np.array([90, 120, 180], np.uint8)
-    image[height // 2 :] += np.array([70, 70, 70], np.uint8)
-    image[-height // 4 :, width // 3 : width // 2] = (250, 40, 30)
-    return image
+    with torch_threads(1):
+        yield tiny_detector()
 
 
 @pytest.mark.parametrize("size", [(40, 72), (33, 17), (64, 128)])

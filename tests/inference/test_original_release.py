@@ -16,7 +16,7 @@ from synboost_kedro.inference import ORIGINAL_RECIPE, AnomalyDetector
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
 from synboost_kedro.models.model_file import read_model_file, write_model_file
 from synboost_kedro.models.release_files import DISSIMILARITY_FILES
-from tests.models.release_fixtures import Release, save_original_style_release
+from tests.models.conftest import Release, save_original_style_release
 
 SEED = 5
 #: Segmentation is the costliest network and its weights fit any input size, so the prediction

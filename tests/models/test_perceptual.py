@@ -16,9 +16,11 @@ LEVEL_ENDS = (1, 6, 11, 20, 29)
 WEIGHTS = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1)
 
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
 @pytest.fixture(scope="module")
 def network() -> PerceptualDifference:
-    torch.set_num_threads(1)
     return PerceptualDifference(seed=0)
 
 

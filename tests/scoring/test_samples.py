@@ -5,7 +5,7 @@ from PIL import Image
 
 from synboost_kedro.models.dissimilarity.inputs import IMAGENET_MEAN, IMAGENET_STD
 from synboost_kedro.scoring import pair_frames, prepare_sample, resize_nearest
-from tests.training.processed_sets import make_pair
+from tests.conftest import make_pair
 
 
 @pytest.mark.parametrize("size", [(16, 32), (13, 50), (40, 70)])

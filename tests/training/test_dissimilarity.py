@@ -13,7 +13,7 @@ from synboost_kedro.training.dissimilarity import (
     train_dissimilarity,
 )
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
-from tests.training.processed_sets import write_processed_set
+from tests.conftest import torch_threads, write_processed_set
 
 HEIGHT, WIDTH = 16, 32
 WEIGHTS = np.array([1.5, 10.0])
@@ -38,10 +38,8 @@ def tiny_config(**overrides) -> DissimilarityTrainingConfig:
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread():
     """Two threads spin against each other on this shared 2-core machine; one is faster here."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from synboost_kedro.training.dissimilarity_data import (
     EpochSampler,
     training_masks,
 )
-from tests.training.processed_sets import write_processed_set
+from tests.conftest import write_processed_set
 
 
 def test_flip_is_shared_by_every_input(tmp_path: Path):

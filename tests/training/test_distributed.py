@@ -20,7 +20,7 @@ from synboost_kedro.training.distributed import (
     TrainingProgress,
     launch_training,
 )
-from tests.training.processed_sets import write_processed_set
+from tests.conftest import torch_threads, write_processed_set
 
 HEIGHT, WIDTH = 16, 32
 WEIGHTS = np.array([1.5, 10.0])
@@ -61,12 +61,8 @@ def last_weights(resume_dir: Path) -> dict[str, torch.Tensor]:
 @pytest.fixture(scope="module")
 def one_process(datasets, tmp_path_factory):
     folder = tmp_path_factory.mktemp("single")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         result = train_dissimilarity(config(folder), *datasets, WEIGHTS)
-    finally:
-        torch.set_num_threads(threads)
     return result, folder
 
 

@@ -8,21 +8,16 @@ import numpy as np
 import pytest
 import torch
 
-from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.models.perceptual import PerceptualDifference
-from synboost_kedro.models.segmentation import create_segmentation_model
-from synboost_kedro.models.synthesis import create_synthesis_model
 from synboost_kedro.uncertainty import MapConfig, MapModels, SynthesisLabels
-from tests.conftest import make_frame
+from tests.conftest import processed_frame, tiny_networks, torch_threads
 
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread() -> Iterator[None]:
     """Tiny convolutions gain nothing from threads, which only contend on a shared CPU."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -30,33 +25,9 @@ def perceptual() -> PerceptualDifference:
     return PerceptualDifference(seed=0)
 
 
-def tiny_networks() -> tuple[torch.nn.Module, torch.nn.Module]:
-    """A seeded tiny segmenter and a tiny synthesiser with a noise input."""
-    torch.manual_seed(0)
-    segmentation = create_segmentation_model(
-        "compact_deeplab",
-        stage_channels=(4, 8, 8),
-        skip_stage=0,
-        decoder_channels=8,
-        skip_channels=4,
-        atrous_rates=(1, 2),
-    )
-    synthesis = create_synthesis_model(
-        "spade_compact", base_channels=4, num_up_layers=2, hidden_channels=4, noise_channels=1
-    )
-    return segmentation.eval(), synthesis.eval()
-
-
 @pytest.fixture
 def models(perceptual: PerceptualDifference) -> MapModels:
     return MapModels(*tiny_networks(), perceptual)
-
-
-def processed_frame(frame_id: str, height: int = 40, width: int = 72, seed: int = 0):
-    frame = make_frame(frame_id, height, width, seed)
-    return ProcessedFrame(
-        frame_id, frame.image, label_ids=frame.label_ids, instance_ids=frame.instance_ids
-    )
 
 
 def frame_loaders(count: int = 3, height: int = 40, width: int = 72) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 
 from synboost_kedro.models.dissimilarity import random_inputs
 
@@ -50,6 +49,5 @@ make_inputs = random_inputs
 
 
 @pytest.fixture(autouse=True)
-def _single_thread() -> None:
-    # The CI machine is shared; one thread keeps these tiny tests predictable.
-    torch.set_num_threads(1)
+def _single_thread(one_torch_thread: None) -> None:
+    """The CI machine is shared; one thread keeps these tiny tests predictable."""

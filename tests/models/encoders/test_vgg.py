@@ -8,10 +8,7 @@ import torch
 from synboost_kedro.models.checkpoints import MissingWeightsError
 from synboost_kedro.models.encoders import VggEncoder, build_vgg_features
 
-
-@pytest.fixture(autouse=True)
-def _single_thread() -> None:
-    torch.set_num_threads(1)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.mark.parametrize(("architecture", "last_index"), [("vgg16", 23), ("vgg16_bn", 33)])

@@ -3,7 +3,7 @@ import torch
 
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.segmentation.deeplabv3plus import WRN38DeepLabV3Plus
-from tests.models.release_fixtures import SEGMENTATION_MANIFEST, describe_network, read_manifest
+from tests.models.conftest import SEGMENTATION_MANIFEST, describe_network, read_manifest
 
 
 def test_state_dict_matches_the_release_manifest_key_for_key():

@@ -6,7 +6,7 @@ import torch
 from synboost_kedro.models.checkpoints import CheckpointMismatchError, MissingWeightsError
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.segmentation.original import from_original_checkpoint
-from tests.models.release_fixtures import Release, save_original_style_release
+from tests.models.conftest import Release, save_original_style_release
 
 
 @pytest.fixture(scope="module")

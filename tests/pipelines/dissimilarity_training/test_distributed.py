@@ -5,9 +5,8 @@ from pathlib import Path
 import mlflow
 
 from synboost_kedro.models.model_file import read_model_file
-from tests.conftest import run_kedro
-from tests.pipelines.dissimilarity_training.test_pipeline import TINY_TRAINING
-from tests.training.processed_sets import write_processed_set
+from tests.conftest import run_kedro, write_processed_set
+from tests.pipelines.conftest import TINY_TRAINING
 
 TWO_PROCESSES = {
     "dissimilarity_training.distributed.nproc_per_node": 2,

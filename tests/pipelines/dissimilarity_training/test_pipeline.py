@@ -15,26 +15,17 @@ from synboost_kedro.pipelines.dissimilarity_training.nodes import (
     compute_class_weights,
     metric_histories,
 )
-from tests.conftest import run_kedro
-from tests.training.processed_sets import write_processed_set
+from tests.conftest import run_kedro, torch_threads, write_processed_set
+from tests.pipelines.conftest import TINY_TRAINING
 
-TINY_TRAINING = {
-    "uncertainty_maps.perceptual.height": 16,
-    "uncertainty_maps.perceptual.width": 32,
-    "dissimilarity_training.epochs": 2,
-    "dissimilarity_training.batch_size": 2,
-    "dissimilarity_training.device": "cpu",
-}
 EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_rate")
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread():
     """Two threads spin against each other on this shared 2-core machine; one is faster here."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
 
 
 def _commit_all(project: Path) -> str:

@@ -20,11 +20,10 @@ from synboost_kedro.inference import AnomalyDetector
 from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.pipelines.inference import create_pipeline
 from synboost_kedro.pipelines.inference.nodes import score_images
-from tests.inference.test_detector import street_image, tiny_detector
-from tests.pipelines.uncertainty_maps.test_pipeline import PARAMS as MAP_PARAMS
-from tests.uncertainty.conftest import _one_torch_thread, tiny_networks  # noqa: F401
+from tests.conftest import street_image, tiny_detector, tiny_networks
+from tests.pipelines.conftest import FUSION, MAP_PARAMS
 
-FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 SIZES = {"wide": (40, 72), "tall": (50, 30), "grey": (24, 40)}
 
 

@@ -21,42 +21,16 @@ from pathlib import Path
 import mlflow
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from synboost_kedro.inference import AnomalyDetector
-from synboost_kedro.models.dissimilarity import create_dissimilarity_model
-from synboost_kedro.models.model_file import write_model_file
 from tests.conftest import PROJECT_ROOT, run_kedro
-from tests.uncertainty.conftest import tiny_networks
+from tests.pipelines.conftest import TINY_NETWORK_PARAMS
 
-TINY_NETWORK_PARAMS = {
-    "uncertainty_maps.segmentation.height": 32,
-    "uncertainty_maps.segmentation.width": 64,
-    "uncertainty_maps.synthesis.height": 16,
-    "uncertainty_maps.synthesis.width": 32,
-    "uncertainty_maps.perceptual.height": 16,
-    "uncertainty_maps.perceptual.width": 32,
-    "inference.device": "cpu",
-}
 #: A real rendered street scene of the docs, downscaled so the JSON request stays small.
 SCENE = PROJECT_ROOT / "docs" / "images" / "synthetic_anomaly.png"
 SCENE_SIZE = (48, 96)
 SERVER_START_SECONDS = 120
-
-
-@pytest.fixture
-def project_with_models(kedro_project: Path) -> Path:
-    segmentation, synthesis = tiny_networks()
-    torch.manual_seed(1)
-    networks = {
-        "segmentation_model": segmentation,
-        "synthesis_model": synthesis,
-        "dissimilarity_model": create_dissimilarity_model("vgg16"),
-    }
-    for name, network in networks.items():
-        write_model_file(network, kedro_project / "data" / "06_models" / f"{name}.pt")
-    return kedro_project
 
 
 def _scene() -> np.ndarray:

@@ -11,15 +11,8 @@ from PIL import Image
 
 from synboost_kedro.pipelines.onnx_inference import create_pipeline
 from synboost_kedro.pipelines.onnx_inference.nodes import assemble_onnx_detector
-from tests.conftest import run_kedro
-from tests.export.test_runtime import assert_anomaly_maps_match
-from tests.inference.test_detector import street_image
-from tests.pipelines.inference.test_pipeline import FUSION
-from tests.pipelines.inference.test_serving import (  # noqa: F401  (fixture)
-    TINY_NETWORK_PARAMS,
-    project_with_models,
-)
-from tests.pipelines.uncertainty_maps.test_pipeline import PARAMS as MAP_PARAMS
+from tests.conftest import assert_anomaly_maps_match, run_kedro, street_image
+from tests.pipelines.conftest import FUSION, MAP_PARAMS, TINY_NETWORK_PARAMS
 
 SIZES = {"wide": (40, 72), "tall": (50, 30)}
 INFERENCE = {"batch_size": 2, "max_pixels": 100_000, "onnx_threads": 1}

@@ -4,11 +4,11 @@ import torch
 from synboost_kedro.pipelines.uncertainty_maps import nodes
 from synboost_kedro.uncertainty import MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer
-from tests.pipelines.uncertainty_maps.test_pipeline import FRAME_IDS, PARAMS
-from tests.uncertainty.conftest import processed_frame, tiny_networks
+from tests.conftest import processed_frame, tiny_networks
+from tests.pipelines.conftest import FRAME_IDS, MAP_PARAMS
 
 
-def _plan(frames, params=PARAMS):
+def _plan(frames, params=MAP_PARAMS):
     segmentation, synthesis = tiny_networks()
     return nodes.plan_uncertainty_maps(
         frames,
@@ -33,7 +33,7 @@ def test_an_empty_set_and_bad_parameters_are_refused():
     with pytest.raises(ValueError, match="no frames"):
         _plan({})
     with pytest.raises(ValueError, match="uncertainty_maps.batch_size"):
-        _plan({"a": lambda: processed_frame("a")}, {**PARAMS, "batch_size": 0})
+        _plan({"a": lambda: processed_frame("a")}, {**MAP_PARAMS, "batch_size": 0})
 
 
 def test_the_vgg_network_gets_the_configured_weights_file_and_seed(monkeypatch):
@@ -55,11 +55,11 @@ def test_the_vgg_network_gets_the_configured_weights_file_and_seed(monkeypatch):
 
 def test_several_processes_make_a_sharded_producer_and_bad_layouts_are_named():
     frames = {frame_id: (lambda: pytest.fail("loaded too early")) for frame_id in FRAME_IDS}
-    two = {**PARAMS, "distributed": {"nproc_per_node": 2, "backend": "gloo"}}
+    two = {**MAP_PARAMS, "distributed": {"nproc_per_node": 2, "backend": "gloo"}}
 
     producer = _plan(frames, two)
 
     assert isinstance(producer, ShardedMapProducer)
     assert producer.frame_ids() == FRAME_IDS
     with pytest.raises(ValueError, match="uncertainty_maps.distributed.nproc_per_node"):
-        _plan(frames, {**PARAMS, "distributed": {"nproc_per_node": 0}})
+        _plan(frames, {**MAP_PARAMS, "distributed": {"nproc_per_node": 0}})

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 
@@ -18,35 +17,22 @@ from synboost_kedro.pipelines.sets import ANOMALY_SETS, EVALUATION_SETS, TRAININ
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
 from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer
-from tests.conftest import make_frame, run_kedro
-from tests.uncertainty.conftest import processed_frame, tiny_networks
+from tests.conftest import make_frame, processed_frame, run_kedro, tiny_networks, torch_threads
+from tests.pipelines.conftest import FRAME_IDS, MAP_PARAMS
 
 TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], EVALUATION_SETS[0]
 MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
-FRAME_IDS = ["testcity_000000_000019", "testcity_000001_000019", "testcity_000002_000019"]
-PARAMS = {
-    "device": "cpu",
-    "batch_size": 2,
-    "num_workers": 1,
-    "normalisation": "original",
-    "segmentation": {"height": 32, "width": 64},
-    "synthesis": {"height": 16, "width": 32, "style_seed": None},
-    "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
-    "rebuild": False,
-}
 
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")
 def perceptual_network():
-    return build_perceptual_network(PARAMS)
+    return build_perceptual_network(MAP_PARAMS)
 
 
 def _write_frames(root: Path, sets: tuple[str, ...] = (TRAINING_SET, EVALUATION_SET)) -> None:
@@ -87,7 +73,7 @@ def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataC
             "segmentation_model": MemoryDataset(segmentation, copy_mode="assign"),
             "synthesis_model": MemoryDataset(synthesis, copy_mode="assign"),
             "perceptual_network": MemoryDataset(perceptual_network, copy_mode="assign"),
-            "params:uncertainty_maps": MemoryDataset(PARAMS),
+            "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
         }
     )
 
@@ -171,7 +157,9 @@ def test_a_crash_keeps_finished_frames_whole_and_the_rerun_completes_the_rest(
 ):
     segmentation, synthesis = tiny_networks()
     models = MapModels(segmentation, synthesis, perceptual_network)
-    settings = MapConfig.from_params({**PARAMS, "batch_size": 1, "num_workers": 0}, "prediction")
+    settings = MapConfig.from_params(
+        {**MAP_PARAMS, "batch_size": 1, "num_workers": 0}, "prediction"
+    )
     frames = {frame_id: partial(processed_frame, frame_id) for frame_id in FRAME_IDS}
     broken = {**frames, FRAME_IDS[1]: partial(processed_frame, FRAME_IDS[1], 0, 0)}
     maps = ProcessedDataset(str(tmp_path), MAP_FIELDS)

@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from synboost_kedro.models.synthesis.ccfpse.encoder import ConvEncoder
-from tests.models.release_fixtures import ENCODER_MANIFEST, describe_network, read_manifest
+from tests.models.conftest import ENCODER_MANIFEST, describe_network, read_manifest
 
 
 def test_state_dict_matches_the_release_manifest_key_for_key():

@@ -3,7 +3,7 @@ import torch
 
 from synboost_kedro.models.synthesis.ccfpse.generator import CondConvGenerator
 from synboost_kedro.models.synthesis.ccfpse.semantics import build_semantics
-from tests.models.release_fixtures import GENERATOR_MANIFEST, describe_network, read_manifest
+from tests.models.conftest import GENERATOR_MANIFEST, describe_network, read_manifest
 
 
 def test_state_dict_matches_the_release_manifest_key_for_key():

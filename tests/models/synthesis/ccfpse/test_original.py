@@ -6,7 +6,7 @@ import torch
 from synboost_kedro.models.checkpoints import CheckpointMismatchError, MissingWeightsError
 from synboost_kedro.models.synthesis import create_synthesis_model, from_original_checkpoints
 from synboost_kedro.models.synthesis.ccfpse.model import CCFPSE
-from tests.models.release_fixtures import Release, save_original_style_release
+from tests.models.conftest import Release, save_original_style_release
 from tests.models.synthesis.ccfpse.conftest import SMALL_CROP_SIZE
 
 

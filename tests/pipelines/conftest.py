@@ -1,0 +1,64 @@
+"""Parameters and projects shared by the pipeline tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.model_file import write_model_file
+from tests.conftest import tiny_networks
+
+FRAME_IDS = ["testcity_000000_000019", "testcity_000001_000019", "testcity_000002_000019"]
+
+
+#: Tiny uncertainty-map parameters for node tests.
+MAP_PARAMS = {
+    "device": "cpu",
+    "batch_size": 2,
+    "num_workers": 1,
+    "normalisation": "original",
+    "segmentation": {"height": 32, "width": 64},
+    "synthesis": {"height": 16, "width": 32, "style_seed": None},
+    "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
+    "rebuild": False,
+}
+
+
+FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}
+
+
+TINY_NETWORK_PARAMS = {
+    "uncertainty_maps.segmentation.height": 32,
+    "uncertainty_maps.segmentation.width": 64,
+    "uncertainty_maps.synthesis.height": 16,
+    "uncertainty_maps.synthesis.width": 32,
+    "uncertainty_maps.perceptual.height": 16,
+    "uncertainty_maps.perceptual.width": 32,
+    "inference.device": "cpu",
+}
+
+
+@pytest.fixture
+def project_with_models(kedro_project: Path) -> Path:
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    networks = {
+        "segmentation_model": segmentation,
+        "synthesis_model": synthesis,
+        "dissimilarity_model": create_dissimilarity_model("vgg16"),
+    }
+    for name, network in networks.items():
+        write_model_file(network, kedro_project / "data" / "06_models" / f"{name}.pt")
+    return kedro_project
+
+
+TINY_TRAINING = {
+    "uncertainty_maps.perceptual.height": 16,
+    "uncertainty_maps.perceptual.width": 32,
+    "dissimilarity_training.epochs": 2,
+    "dissimilarity_training.batch_size": 2,
+    "dissimilarity_training.device": "cpu",
+}
