@@ -20,6 +20,7 @@ from synboost_kedro.datasets import ProcessedDataset
 from synboost_kedro.frames import ANOMALY, IGNORE, CityscapesFrame, ProcessedFrame
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.models.dissimilarity import create_dissimilarity_model
+from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
@@ -281,3 +282,16 @@ def write_processed_set(
     frames.save({frame.frame_id: frame for frame, _ in pairs})
     maps.save({frame.frame_id: frame_maps for frame, frame_maps in pairs})
     return frames, maps
+
+
+def write_tiny_model_files(folder: Path) -> None:
+    """The catalog's ``<kind>_model.pt`` files of tiny seeded networks in ``folder``."""
+    segmentation, synthesis = tiny_networks()
+    torch.manual_seed(1)
+    networks = {
+        "segmentation": segmentation,
+        "synthesis": synthesis,
+        "dissimilarity": create_dissimilarity_model("vgg16"),
+    }
+    for kind, network in networks.items():
+        write_model_file(network, folder / f"{kind}_model.pt")

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import torch
 import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
-from synboost_kedro.models.dissimilarity import create_dissimilarity_model
-from synboost_kedro.models.model_file import write_model_file
-from tests.conftest import street_image, tiny_networks
+from tests.conftest import street_image, write_tiny_model_files
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPOSITORY / "notebooks" / "demo.ipynb"
@@ -57,15 +54,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     models = tmp_path / "models"
     models.mkdir()
-    segmentation, synthesis = tiny_networks()
-    torch.manual_seed(1)
-    networks = {
-        "segmentation": segmentation,
-        "synthesis": synthesis,
-        "dissimilarity": create_dissimilarity_model("vgg16"),
-    }
-    for kind, network in networks.items():
-        write_model_file(network, models / f"{kind}_model.pt")
+    write_tiny_model_files(models)
     images = tmp_path / "images"
     images.mkdir()
     Image.fromarray(street_image(40, 72)).save(images / "street.png")

@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 
-from synboost_kedro.models.dissimilarity import create_dissimilarity_model
-from synboost_kedro.models.model_file import write_model_file
-from tests.conftest import tiny_networks
+from tests.conftest import write_tiny_model_files
 
 FRAME_IDS = ["testcity_000000_000019", "testcity_000001_000019", "testcity_000002_000019"]
 
@@ -43,15 +40,7 @@ TINY_NETWORK_PARAMS = {
 
 @pytest.fixture
 def project_with_models(kedro_project: Path) -> Path:
-    segmentation, synthesis = tiny_networks()
-    torch.manual_seed(1)
-    networks = {
-        "segmentation_model": segmentation,
-        "synthesis_model": synthesis,
-        "dissimilarity_model": create_dissimilarity_model("vgg16"),
-    }
-    for name, network in networks.items():
-        write_model_file(network, kedro_project / "data" / "06_models" / f"{name}.pt")
+    write_tiny_model_files(kedro_project / "data" / "06_models")
     return kedro_project
 
 
