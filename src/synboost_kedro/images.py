@@ -1,13 +1,18 @@
 """Turning whatever a user calls an image into ``[H, W, 3]`` uint8 RGB (Kedro-free).
 
-Grey, palette and alpha images are converted; integer data above 8 bits (16-bit PNGs, ``I``
-mode) is scaled by its own maximum, as the datasets read such files.
+Grey, palette and alpha images are converted; 16-bit image files (``I`` modes) are scaled by
+their own maximum, as the datasets read such files. An integer *array* must already hold 0..255:
+scaling it silently would hide a wrong input. Files are checked against a pixel limit from their
+header, before anything is decoded.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 #: Pillow modes accepted as colour images; ``I*`` modes are high-bit-depth grey.
 COLOUR_MODES = frozenset(
@@ -30,15 +35,17 @@ def rgb_array(image: np.ndarray | Image.Image) -> np.ndarray:
         if image.mode not in COLOUR_MODES:
             raise ValueError(f"unsupported image mode '{image.mode}' for an RGB image")
         high_bit_depth = image.mode.startswith("I")
-        array = np.asarray(image if high_bit_depth else image.convert("RGB"))
-    elif isinstance(image, np.ndarray):
-        array = image
-    else:
-        raise ValueError(f"expected a numpy array or a PIL image, got {type(image).__name__}")
-    return _rgb_from_array(array)
+        try:
+            array = np.asarray(image if high_bit_depth else image.convert("RGB"))
+        except OSError as error:  # a truncated or corrupt file behind the PIL object
+            raise ValueError(f"the image cannot be decoded ({error})") from None
+        return _rgb_from_array(array, scale_high_bit_depth=high_bit_depth)
+    if isinstance(image, np.ndarray):
+        return _rgb_from_array(image, scale_high_bit_depth=False)
+    raise ValueError(f"expected a numpy array or a PIL image, got {type(image).__name__}")
 
 
-def _rgb_from_array(array: np.ndarray) -> np.ndarray:
+def _rgb_from_array(array: np.ndarray, scale_high_bit_depth: bool) -> np.ndarray:
     if array.ndim == 3 and array.shape[2] in (1, 3, 4):
         array = array[..., :3]
     elif array.ndim != 2:
@@ -56,6 +63,11 @@ def _rgb_from_array(array: np.ndarray) -> np.ndarray:
         low, high = int(array.min()), int(array.max())
         if low < 0:
             raise ValueError(f"pixel values must not be negative, found {low}")
+        if high > 255 and not scale_high_bit_depth:
+            raise ValueError(
+                f"integer pixel values must lie in 0..255, found {low}..{high}; scale the "
+                "image to 8 bits (e.g. (x * 255 // x.max()).astype(np.uint8)) before passing it"
+            )
         scale = 255.0 / high if high > 255 else 1.0
         array = (array * scale).astype(np.uint8)
     if array.ndim == 2 or array.shape[2] == 1:
@@ -80,3 +92,43 @@ def checked_rgb(image: np.ndarray | Image.Image, name: str, max_pixels: int) -> 
             f"detector's limit max_pixels = {max_pixels}; downscale it or raise the limit"
         )
     return array
+
+
+class ImageReadError(ValueError):
+    """An image file is missing, unreadable, truncated, or larger than allowed."""
+
+
+def read_image_file(path: str | os.PathLike, max_pixels: int | None = None) -> np.ndarray:
+    """The image file at ``path`` as ``[H, W, 3]`` uint8 RGB (see :func:`rgb_array`).
+
+    Args:
+        path: The file.
+        max_pixels: Largest accepted height × width, checked from the file's header before the
+            pixels are decoded; ``None`` leaves only Pillow's decompression-bomb guard.
+
+    Raises:
+        ImageReadError: the file is missing, not an image, truncated, too large or of an
+            unsupported mode; the message names the file and the reason.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImageReadError(f"'{path}': file not found")
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+            if max_pixels is not None and width * height > max_pixels:
+                raise ImageReadError(
+                    f"'{path}' declares {width}x{height} = {width * height} pixels, more than the "
+                    f"limit max_pixels = {max_pixels}; it was not decoded"
+                )
+            image.load()
+            return rgb_array(image)
+    except ImageReadError:
+        raise
+    except Image.DecompressionBombError as error:
+        raise ImageReadError(
+            f"'{path}' declares more pixels than can be decoded safely ({error}); it was not "
+            "decoded"
+        ) from None
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as error:
+        raise ImageReadError(f"'{path}': unreadable or truncated image ({error})") from None

@@ -11,6 +11,7 @@ from kedro.io.core import DatasetError
 from PIL import Image
 
 from synboost_kedro.datasets.image_folder import ImageFolderDataset
+from synboost_kedro.images import ImageReadError
 
 RGB = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
 
@@ -58,8 +59,17 @@ def test_undecodable_image_fails_naming_the_file(tmp_path):
 
     loaders = ImageFolderDataset(str(tmp_path)).load()
 
-    with pytest.raises(DatasetError, match="broken.png"):
+    with pytest.raises(ImageReadError, match="broken.png': unreadable"):
         loaders["broken"]()
+
+
+def test_loaders_check_the_pixel_limit_before_decoding(tmp_path):
+    Image.fromarray(RGB).save(tmp_path / "frame.png")
+    load = ImageFolderDataset(str(tmp_path)).load()["frame"]
+
+    with pytest.raises(ImageReadError, match=r"frame.png' declares \d+x\d+ = \d+ pixels"):
+        load(max_pixels=RGB.shape[0] * RGB.shape[1] - 1)
+    assert load(max_pixels=RGB.shape[0] * RGB.shape[1]).shape == RGB.shape
 
 
 @pytest.mark.parametrize("content", [[], ["readme.md"]], ids=["empty", "no-images"])

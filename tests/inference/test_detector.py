@@ -104,7 +104,9 @@ def test_seeded_style_is_reproducible_and_batch_independent():
     "convert",
     [
         pytest.param(lambda rgb: rgb.mean(axis=2).astype(np.uint8), id="grey"),
-        pytest.param(lambda rgb: rgb.mean(axis=2).astype(np.uint16) * 257, id="grey16"),
+        pytest.param(
+            lambda rgb: Image.fromarray(rgb.mean(axis=2).astype(np.uint16) * 257), id="pil-grey16"
+        ),
         pytest.param(lambda rgb: np.dstack([rgb, np.full(rgb.shape[:2], 7, np.uint8)]), id="rgba"),
         pytest.param(lambda rgb: Image.fromarray(rgb).convert("P"), id="pil-palette"),
         pytest.param(Image.fromarray, id="pil-rgb"),
@@ -130,6 +132,40 @@ def test_accepts_grey_alpha_16bit_and_pil_images(detector, convert):
 def test_bad_images_fail_naming_the_problem(detector, image, message):
     with pytest.raises(ValueError, match=message):
         detector(image)
+
+
+def test_integer_images_outside_8_bits_are_refused_naming_the_image_and_the_range(detector):
+    wide = street_image().astype(np.int64) * 4
+
+    with pytest.raises(
+        ValueError, match=r"'image 1': integer pixel values must lie in 0\.\.255, found \d+\.\.\d+"
+    ):
+        detector.predict([street_image(), wide])
+
+
+def test_a_truncated_pil_image_is_named_by_its_index(detector, tmp_path):
+    path = tmp_path / "cut.png"
+    noise = np.random.default_rng(0).integers(0, 255, (64, 64, 3), np.uint8)
+    Image.fromarray(noise).save(path)
+    path.write_bytes(path.read_bytes()[:400])
+
+    with Image.open(path) as cut, pytest.raises(ValueError, match="'image 0': .*cannot be decoded"):
+        detector.predict([cut])
+
+
+def test_a_stream_skips_bad_images_when_asked_and_stops_otherwise(detector):
+    def broken():
+        raise ValueError("unreadable")
+
+    loaders = {"a": street_image, "b": broken, "c": lambda: street_image(seed=3)}
+    skipped: dict[str, str] = {}
+
+    names = [name for name, _, _ in detector.analyse_stream(loaders, skipped)]
+
+    assert names == ["a", "c"]
+    assert skipped == {"b": "unreadable"}
+    with pytest.raises(ValueError, match="unreadable"):
+        list(detector.analyse_stream(loaders))
 
 
 def test_images_over_the_pixel_limit_are_refused_naming_the_limit():

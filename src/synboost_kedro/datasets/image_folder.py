@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 
-from synboost_kedro.datasets.image_io import read_rgb
+from synboost_kedro.images import read_image_file
 
 logger = logging.getLogger(__name__)
 
@@ -24,10 +24,11 @@ ImageLoader = Callable[[], np.ndarray]
 class ImageFolderDataset(AbstractDataset[Any, dict[str, ImageLoader]]):
     """The images of one folder as ``{name: loader}``, each loader returning ``[H, W, 3]`` uint8.
 
-    ``name`` is the file name without its suffix. Images of any size and mode are accepted
-    (grey, palette, alpha and 16-bit files are converted to RGB). Files whose suffix is not an
-    image suffix are skipped with a warning naming them; a file with an image suffix that
-    cannot be decoded fails when it is loaded, naming the file. Read-only.
+    ``name`` is the file name without its suffix. Images of any mode are accepted (grey,
+    palette, alpha and 16-bit files are converted to RGB). Files whose suffix is not an image
+    suffix are skipped with a warning naming them. A loader takes an optional ``max_pixels``,
+    checked from the file's header before decoding; a file that cannot be decoded or is too
+    large raises :class:`~synboost_kedro.images.ImageReadError` naming it. Read-only.
 
     Example catalog entry::
 
@@ -82,7 +83,7 @@ class ImageFolderDataset(AbstractDataset[Any, dict[str, ImageLoader]]):
                 raise DatasetError(
                     f"Image folder '{self._path}' has two images named '{name}'; rename one"
                 )
-            loaders[name] = functools.partial(read_rgb, path)
+            loaders[name] = functools.partial(read_image_file, path)
         return loaders
 
     def save(self, data: Any) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from kedro.io.core import DatasetError
 from PIL import Image, UnidentifiedImageError
 
-from synboost_kedro.images import rgb_array
+from synboost_kedro.images import ImageReadError, read_image_file
 from synboost_kedro.utils import atomic_path
 
 # Pillow modes accepted for label and id maps.
@@ -20,12 +20,14 @@ def read_rgb(path: str | os.PathLike) -> np.ndarray:
     """Read a colour image as ``[H, W, 3]`` uint8 RGB.
 
     Grey, palette and alpha images are converted; 16-bit grey is scaled to 8 bits.
+
+    Raises:
+        DatasetError: as :func:`~synboost_kedro.images.read_image_file`, naming the file.
     """
-    with _open(path) as image:
-        try:
-            return rgb_array(image)
-        except ValueError as error:
-            raise DatasetError(f"'{path}': {error}") from None
+    try:
+        return read_image_file(path)
+    except ImageReadError as error:
+        raise DatasetError(str(error)) from None
 
 
 def read_integer_map(path: str | os.PathLike, dtype: type = np.uint8) -> np.ndarray:
@@ -73,7 +75,12 @@ class _open:  # noqa: N801 - used like the built-in ``open``
         try:
             self.image = Image.open(self.path)
             self.image.load()
-        except (OSError, UnidentifiedImageError, SyntaxError) as error:
+        except (
+            OSError,
+            UnidentifiedImageError,
+            SyntaxError,
+            Image.DecompressionBombError,
+        ) as error:
             raise DatasetError(f"'{self.path}': unreadable or truncated image ({error})") from error
         return self.image
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import mlflow
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 from tqdm.auto import tqdm
@@ -15,7 +18,9 @@ from synboost_kedro.cityscapes import colourise_train_ids
 from synboost_kedro.datasets.image_io import write_image
 from synboost_kedro.heatmaps import heat_map, overlay
 from synboost_kedro.inference import AnomalyAnalysis
-from synboost_kedro.utils import atomic_path
+from synboost_kedro.utils import atomic_path, atomic_write_bytes
+
+logger = logging.getLogger(__name__)
 
 #: ``(name, RGB image, analysis)`` of one image.
 InferenceResult = tuple[str, np.ndarray, AnomalyAnalysis]
@@ -34,6 +39,8 @@ OUTPUT_KINDS = (
     "perceptual",
 )
 _UINT16_MAX = np.iinfo(np.uint16).max
+#: Which images were written and which were skipped (with why), beside the maps.
+SUMMARY_FILE = "summary.json"
 
 
 def _unit_to_uint8(values: np.ndarray) -> np.ndarray:
@@ -47,7 +54,9 @@ class InferenceOutputDataset(AbstractDataset[InferenceProducer, dict[str, Callab
     ``anomaly/<name>.npy`` the exact float32 score; ``heatmap`` and ``overlay`` render the score
     in colour, ``semantic`` is the colourised prediction, ``entropy``, ``distance`` and
     ``perceptual`` are 8-bit maps. Every file is written atomically, and only the current image
-    is held in memory. ``load`` returns ``{name: loader}`` of the float32 score maps.
+    is held in memory. ``summary.json`` lists the images written and those the producer skipped
+    (its ``skipped`` attribute, ``{name: reason}``), also logged to the active MLflow run.
+    ``load`` returns ``{name: loader}`` of the float32 score maps.
 
     Args:
         path: Output folder.
@@ -68,8 +77,31 @@ class InferenceOutputDataset(AbstractDataset[InferenceProducer, dict[str, Callab
                 f"InferenceOutputDataset '{self._path}' saves a producer of results, "
                 f"got {type(data).__name__}"
             )
+        written = []
         for name, image, analysis in tqdm(data(), desc="anomaly maps", unit="image"):
             self._write(name, image, analysis)
+            written.append(name)
+        self._summarise(written, getattr(data, "skipped", {}))
+
+    def _summarise(self, written: list[str], skipped: dict[str, str]) -> None:
+        """``summary.json`` beside the maps, a log line, and the same in the active MLflow run."""
+        summary = {"written": written, "skipped": skipped}
+        self._path.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self._path / SUMMARY_FILE, json.dumps(summary, indent=2).encode())
+        logger.info("'%s': maps of %d image(s) written", self._path, len(written))
+        if skipped:
+            logger.warning(
+                "'%s': %d image(s) skipped: %s",
+                self._path,
+                len(skipped),
+                "; ".join(f"{name} ({reason})" for name, reason in skipped.items()),
+            )
+        if mlflow.active_run() is not None:
+            mlflow.log_dict(summary, f"inference/{self._path.name}_{SUMMARY_FILE}")
+            mlflow.log_metrics(
+                {f"{self._path.name}_images_written": len(written)}
+                | {f"{self._path.name}_images_skipped": len(skipped)}
+            )
 
     def _write(self, name: str, image: np.ndarray, analysis: AnomalyAnalysis) -> None:
         scores = analysis.anomaly

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,3 +114,26 @@ def score_batch(
         anomaly = fuse_scores(scores, settings.fusion_weights)
         outputs.append(NetworkOutput(image, frame, scores, anomaly))
     return outputs
+
+
+class ImageStream:
+    """Every analysis of a folder of images, computed while a dataset writes them.
+
+    Called once, it yields ``(name, RGB image, AnomalyAnalysis)`` in name order. Unless
+    ``strict``, an image that cannot be read or is too large is skipped with a warning and
+    recorded in :attr:`skipped` as ``{name: reason}``, and the others are still analysed.
+
+    Args:
+        analyse: ``AnomalyDetector.analyse_stream``.
+        loaders: ``{name: loader}`` of the images.
+        strict: Stop at the first bad image instead.
+    """
+
+    def __init__(self, analyse: Callable[..., Iterator], loaders: Mapping, strict: bool) -> None:
+        self._analyse = analyse
+        self._loaders = loaders
+        self._strict = strict
+        self.skipped: dict[str, str] = {}
+
+    def __call__(self) -> Iterator[tuple[str, np.ndarray, AnomalyAnalysis]]:
+        return self._analyse(self._loaders, None if self._strict else self.skipped)

@@ -20,7 +20,9 @@ image; the limit keeps a stray panorama from exhausting memory).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -42,6 +44,8 @@ from synboost_kedro.uncertainty import MapModels, compute_maps, resolve_device
 
 if TYPE_CHECKING:
     from synboost_kedro.export.runtime import OnnxSource
+
+logger = logging.getLogger(__name__)
 
 ImageLike = np.ndarray | Image.Image
 ImageLoader = Callable[[], ImageLike]
@@ -262,18 +266,23 @@ class AnomalyDetector:
         return self._run_in_memory([image])[0].full_size()
 
     def analyse_stream(
-        self, loaders: Mapping[str, ImageLoader]
+        self, loaders: Mapping[str, ImageLoader], skipped: dict[str, str] | None = None
     ) -> Iterator[tuple[str, np.ndarray, AnomalyAnalysis]]:
         """``(name, RGB image, analysis)`` of each named image, in sorted name order.
 
         Images are loaded lazily and only the current batch is in memory, so this suits folders
         of any length.
 
+        Args:
+            loaders: ``{name: loader}`` of the images.
+            skipped: Without it, the first bad image stops the stream. With it, a bad image is
+                recorded there as ``{name: reason}`` and the others are still analysed.
+
         Raises:
-            ValueError: an image is not an image, is empty or exceeds ``max_pixels``; the message
-                names it.
+            ValueError: an image is not an image, is empty or exceeds ``max_pixels`` (and
+                ``skipped`` is not given); the message names it.
         """
-        for name, output in self._run(loaders, sorted(loaders)):
+        for name, output in self._run(loaders, sorted(loaders), skipped):
             yield name, output.image, output.full_size()
 
     # ---------------------------------------------------------------------------- internals
@@ -290,26 +299,47 @@ class AnomalyDetector:
         return [outputs[name] for name in names]
 
     def _run(
-        self, loaders: Mapping[str, ImageLoader], names: Sequence[str]
+        self,
+        loaders: Mapping[str, ImageLoader],
+        names: Sequence[str],
+        skipped: dict[str, str] | None = None,
     ) -> Iterator[tuple[str, NetworkOutput]]:
-        # compute_maps loads frames in this process (no workers), so at most one batch of
-        # decoded images waits here for the dissimilarity network.
-        pending: dict[str, np.ndarray] = {}
-
-        def frame_loader(name: str) -> ProcessedFrame:
-            pending[name] = checked_rgb(loaders[name](), name, self.settings.max_pixels)
-            return ProcessedFrame(name, image=pending[name])
-
-        frames = compute_maps(
-            {name: (lambda name=name: frame_loader(name)) for name in names},
-            names,
-            self.map_models,
-            self._map_config,
-        )
-        for batch in _chunks(frames, self.settings.batch_size):
-            images = [pending.pop(maps.frame_id) for maps in batch]
-            outputs = score_batch(self.dissimilarity, images, batch, self.settings, self.device)
+        # One batch at a time: decoded before the networks run, so a bad image is known (and
+        # skipped) before it could stop a batch, and only one batch of images is in memory.
+        for chunk in _chunks(names, self.settings.batch_size):
+            images = self._decoded(loaders, chunk, skipped)
+            if not images:
+                continue
+            frames = compute_maps(
+                {
+                    name: functools.partial(ProcessedFrame, name, image=image)
+                    for name, image in images.items()
+                },
+                list(images),
+                self.map_models,
+                self._map_config,
+            )
+            batch = list(frames)
+            arrays = [images[maps.frame_id] for maps in batch]
+            outputs = score_batch(self.dissimilarity, arrays, batch, self.settings, self.device)
             yield from zip((maps.frame_id for maps in batch), outputs, strict=True)
+
+    def _decoded(
+        self,
+        loaders: Mapping[str, ImageLoader],
+        names: Sequence[str],
+        skipped: dict[str, str] | None,
+    ) -> dict[str, np.ndarray]:
+        images = {}
+        for name in names:
+            try:
+                images[name] = checked_rgb(loaders[name](), name, self.settings.max_pixels)
+            except ValueError as error:
+                if skipped is None:
+                    raise
+                skipped[name] = str(error)
+                logger.warning("Skipping '%s': %s", name, error)
+        return images
 
 
 def _content_name(image: np.ndarray) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,7 @@ def _write_images(folder: Path) -> None:
     (folder / "notes.txt").write_text("skipped: not an image")
 
 
-def _run(tmp_path: Path, max_pixels: int = 100_000) -> None:
+def _run(tmp_path: Path, max_pixels: int = 100_000, strict: bool = False) -> None:
     segmentation, synthesis = tiny_networks()
     torch.manual_seed(1)
     catalog = DataCatalog(
@@ -51,7 +52,7 @@ def _run(tmp_path: Path, max_pixels: int = 100_000) -> None:
             "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
             "params:evaluation": MemoryDataset(FUSION),
             "params:inference": MemoryDataset(
-                {"device": "cpu", "batch_size": 2, "max_pixels": max_pixels}
+                {"device": "cpu", "batch_size": 2, "max_pixels": max_pixels, "strict": strict}
             ),
         }
     )
@@ -111,11 +112,30 @@ def test_outputs_dataset_loads_the_score_maps(outputs):
     assert loaders["tall"]().shape == SIZES["tall"]
 
 
-def test_an_image_over_the_limit_stops_the_run_naming_it_and_the_limit(tmp_path):
+def test_bad_images_are_skipped_named_and_listed_and_the_rest_is_written(tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for name in ("a_good", "z_good"):
+        Image.fromarray(street_image()).save(folder / f"{name}.png")
+    Image.new("L", (10_000, 10_000)).save(folder / "m_huge.png")
+    (folder / "n_broken.png").write_bytes(b"\x89PNG not really")
+
+    _run(tmp_path)
+
+    written = sorted(path.stem for path in (tmp_path / "out" / "anomaly").glob("*.png"))
+    assert written == ["a_good", "z_good"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["written"] == ["a_good", "z_good"]
+    assert sorted(summary["skipped"]) == ["m_huge", "n_broken"]
+    assert "declares 10000x10000" in summary["skipped"]["m_huge"]
+    assert "unreadable or truncated" in summary["skipped"]["n_broken"]
+
+
+def test_strict_runs_stop_at_the_first_bad_image_naming_it_and_the_limit(tmp_path):
     _write_images(tmp_path / "images")
 
-    with pytest.raises(Exception, match=r"'wide' has 72x40 = 2880 pixels.*max_pixels = 2000"):
-        _run(tmp_path, max_pixels=2000)
+    with pytest.raises(Exception, match=r"tall.png' declares 30x50 = 1500 pixels.*= 1400"):
+        _run(tmp_path, max_pixels=1400, strict=True)
 
 
 def test_served_batches_and_single_images_are_scored():

@@ -10,14 +10,15 @@ import numpy as np
 from torch import nn
 
 from synboost_kedro.datasets.image_folder import ImageLoader
-from synboost_kedro.datasets.inference_outputs import InferenceProducer
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
+from synboost_kedro.inference.analysis import ImageStream
 from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
 from synboost_kedro.utils.strict_fields import check_known_keys
 
 #: The ``inference`` parameters; the folders are read by the catalog (``runtime_params``).
 INFERENCE_KEYS = (
     "device",
+    "strict",
     "batch_size",
     "max_pixels",
     "onnx_threads",
@@ -80,10 +81,20 @@ def inference_settings(
 
 
 def detect_anomalies(
-    images: Mapping[str, ImageLoader], detector: AnomalyDetector
-) -> InferenceProducer:
-    """Every map of every image, computed batch by batch while the outputs dataset writes them."""
-    return functools.partial(detector.analyse_stream, images)
+    images: Mapping[str, ImageLoader], detector: AnomalyDetector, params: Mapping[str, Any]
+) -> ImageStream:
+    """Every map of every image, computed batch by batch while the outputs dataset writes them.
+
+    Each image's size is checked from its file header before it is decoded. Unless
+    ``inference.strict``, a bad image is skipped and listed in the run's summary.
+    """
+    check_known_keys(params, INFERENCE_KEYS, "inference parameters")
+    strict = params.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ValueError(f"Parameter inference.strict must be true or false, got {strict!r}")
+    limit = detector.settings.max_pixels
+    loaders = {name: functools.partial(load, max_pixels=limit) for name, load in images.items()}
+    return ImageStream(detector.analyse_stream, loaders, strict)
 
 
 def score_images(images: Any, detector: AnomalyDetector) -> np.ndarray:

@@ -58,7 +58,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=detect_anomalies,
-                inputs=["inference_images", "anomaly_detector"],
+                inputs=["inference_images", "anomaly_detector", "params:inference"],
                 outputs="inference_outputs",
                 name="detect_anomalies_node",
             )

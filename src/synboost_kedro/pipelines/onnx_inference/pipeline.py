@@ -29,7 +29,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=detect_anomalies,
-                inputs=["inference_images", "onnx_anomaly_detector"],
+                inputs=["inference_images", "onnx_anomaly_detector", "params:inference"],
                 outputs="onnx_inference_outputs",
                 name="detect_anomalies_with_onnx_node",
             ),
