@@ -18,7 +18,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 #: Bottom to top; a top-level module or package of ``synboost_kedro`` per name.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("utils", "cityscapes", "frames", "images", "heatmaps"),
-    ("models", "metrics", "synthetic", "preparation", "parallel"),
+    ("models", "metrics", "synthetic", "preparation", "parallel", "storage"),
     ("scoring",),
     ("training", "uncertainty", "evaluation", "export"),
     ("inference",),

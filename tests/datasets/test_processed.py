@@ -79,7 +79,7 @@ def test_annotation_size_mismatch_is_refused(tmp_path: Path):
             )
         }
     )
-    with pytest.raises(DatasetError, match="unequal sizes"):
+    with pytest.raises(ValueError, match="unequal sizes"):
         dataset.load()["a"]()
 
 

@@ -1,7 +1,10 @@
+import os
+import pickle
 import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from synboost_kedro.parallel import (
     DistributedRunError,
@@ -39,7 +42,7 @@ def test_bad_settings_name_the_parameter(params, message):
 
 
 def test_one_machine_uses_a_standalone_rendezvous_and_several_the_static_one_of_node_0():
-    job = Path("/shared/job.pt")
+    job = Path("/shared/job.json")
     alone = LaunchConfig(nproc_per_node=2).torchrun_command("pkg.mod", job)
     assert alone[:3] == [sys.executable, "-m", "torch.distributed.run"]
     assert "--standalone" in alone and alone[-3:] == ["-m", "pkg.mod", str(job)]
@@ -50,19 +53,46 @@ def test_one_machine_uses_a_standalone_rendezvous_and_several_the_static_one_of_
     assert cluster.world_size == 12
 
 
-def test_jobs_and_results_round_trip_and_a_missing_result_is_an_error(tmp_path: Path):
-    path = write_job(tmp_path, {"settings": {"a": 1}})
-    assert read_job(path) == {"settings": {"a": 1}}
+def test_jobs_and_results_round_trip_as_json_and_tensors(tmp_path: Path):
+    path = write_job(tmp_path, {"settings": {"a": 1}}, {"w": torch.ones(2)})
+    job, tensors = read_job(path)
+    assert job == {"settings": {"a": 1}} and torch.equal(tensors["w"], torch.ones(2))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.json", "job.tensors.pt"]
     with pytest.raises(DistributedRunError, match="without writing"):
         read_result(tmp_path)
-    write_result(tmp_path, [1, 2])
-    assert read_result(tmp_path) == [1, 2]
+    write_result(tmp_path, {"best": 2})
+    assert read_result(tmp_path) == ({"best": 2}, {})
     with pytest.raises(FileNotFoundError, match="start the other machines after node 0"):
-        read_job(tmp_path / "missing.pt")
+        read_job(tmp_path / "missing.json")
+
+
+def test_a_job_that_is_not_plain_data_is_refused(tmp_path: Path):
+    with pytest.raises(ValueError, match="Cannot hand 'job.json' to other processes"):
+        write_job(tmp_path, {"frames": lambda: None})
+
+
+class _Payload:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > " + str(_MARKER),))
+
+
+_MARKER = Path("/tmp/synboost_job_pwned")
+
+
+def test_a_crafted_job_folder_runs_no_code(tmp_path: Path):
+    _MARKER.unlink(missing_ok=True)
+    path = write_job(tmp_path, {"settings": 1}, {"w": torch.ones(1)})
+    torch.save({"w": _Payload()}, path.with_suffix(".tensors.pt"))
+    with pytest.raises(ValueError, match="is not a safe job tensors checkpoint.*posix.system"):
+        read_job(path)
+    (tmp_path / "job.json").write_bytes(pickle.dumps(_Payload()))
+    with pytest.raises(ValueError, match="is not a job file"):
+        read_job(path)
+    assert not _MARKER.exists()
 
 
 def test_a_failing_module_raises_naming_the_rank_and_its_exit_code(tmp_path: Path):
-    job = tmp_path / "job.pt"
+    job = tmp_path / "job.json"
     # json.tool exits with code 1 on a file that is not JSON: a stand-in for a crashing rank.
     job.write_bytes(b"\x80 not json")
     launch = LaunchConfig(nproc_per_node=1, threads_per_process=1)

@@ -6,6 +6,7 @@ import pytest
 
 from synboost_kedro.datasets import ProcessedDataset
 from synboost_kedro.parallel import LaunchConfig
+from synboost_kedro.storage.processed_set import ProcessedSet
 from synboost_kedro.uncertainty import MapProducer, SynthesisLabels
 from synboost_kedro.uncertainty.sharding import ShardedMapProducer, shard_frame_ids
 from tests.uncertainty.conftest import config, frame_loaders
@@ -58,5 +59,6 @@ def test_two_processes_write_exactly_the_files_of_one_and_skip_stored_frames(
 def test_frames_that_cannot_be_handed_to_other_processes_are_refused_clearly(models):
     launch = LaunchConfig(nproc_per_node=2, backend="gloo", threads_per_process=1)
     producer = ShardedMapProducer(frame_loaders(2), models, config(), launch)
-    with pytest.raises(ValueError, match="Cannot hand this job to other processes"):
-        producer.write_into(ProcessedDataset("unused", MAP_FIELDS))
+    message = "cannot be handed to other processes: only frames stored in a processed set"
+    with pytest.raises(ValueError, match=message):
+        producer.write_into(ProcessedSet("unused", MAP_FIELDS))

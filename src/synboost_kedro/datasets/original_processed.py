@@ -21,8 +21,8 @@ import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 
 from synboost_kedro.cityscapes import IGNORE_TRAIN_ID, NUM_TRAIN_IDS
-from synboost_kedro.datasets.processed import FIELDS, NATIVE_FIELDS
 from synboost_kedro.frames import ANOMALY, IGNORE, NORMAL, ProcessedFrame
+from synboost_kedro.storage.processed_set import FIELDS, NATIVE_FIELDS
 
 #: field → folder of the original layout (the ``light_data`` and label variants go in ``folders``).
 ORIGINAL_FOLDERS: dict[str, str] = {

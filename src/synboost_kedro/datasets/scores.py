@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 
-from synboost_kedro.datasets.deferred import FrameProducer, write_pending
+from synboost_kedro.storage.deferred import FrameProducer, write_pending
 from synboost_kedro.utils import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ ScoreLoader = Callable[[], ScoreMaps]
 class ScoreMapDataset(AbstractDataset[Any, dict[str, ScoreLoader]]):
     """Score maps of ``methods`` for every frame, keyed by frame id.
 
-    ``save()`` takes a producer (``datasets/deferred.py``); unless ``overwrite`` is set, frames
+    ``save()`` takes a producer (``storage/deferred.py``); unless ``overwrite`` is set, frames
     whose every method is stored already are skipped, so an interrupted scoring run resumes.
     """
 

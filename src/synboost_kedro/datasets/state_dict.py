@@ -1,12 +1,11 @@
 """A Kedro dataset for a plain state dict (``{name: tensor}``), e.g. converted pretrained weights.
 
-Written atomically with ``torch.save`` and read with ``torch.load(weights_only=True)``, so loading
+Written atomically with ``torch.save`` and read with the one safe reader (tensors only), so loading
 never runs pickled code; a file holding anything but named tensors is refused, naming the file.
 """
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import torch
 from kedro.io.core import AbstractDataset, DatasetError
 
 from synboost_kedro.utils import atomic_path
+from synboost_kedro.utils.checkpoint_files import read_checkpoint
 
 StateDict = dict[str, torch.Tensor]
 
@@ -39,14 +39,10 @@ class StateDictDataset(AbstractDataset[StateDict, StateDict]):
             torch.save(data, tmp)
 
     def load(self) -> StateDict:
-        if not self._filepath.is_file():
-            raise DatasetError(f"State dict file '{self._filepath}' does not exist")
         try:
-            state = torch.load(self._filepath, map_location="cpu", weights_only=True)
-        except (pickle.UnpicklingError, RuntimeError, EOFError) as error:
-            raise DatasetError(
-                f"'{self._filepath}' is not a plain tensor file that loads safely: {error}"
-            ) from None
+            state = read_checkpoint(self._filepath, "state dict")
+        except (FileNotFoundError, ValueError) as error:
+            raise DatasetError(str(error)) from None
         _check_state_dict(state, f"'{self._filepath}'")
         return state
 

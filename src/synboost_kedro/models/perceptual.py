@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from synboost_kedro.models.checkpoints import load_strictly
 from synboost_kedro.models.encoders.vgg import build_vgg_features
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class PerceptualDifference(nn.Module):
             weights, which only suits tests and smoke runs.
         seed: Seed of the random weights used when ``weights_path`` is ``None``.
         architecture: ``"vgg19"`` (SynBoost's) or ``"vgg16"``.
+        state_dict: Weights of this module (e.g. from another process) instead of a file.
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class PerceptualDifference(nn.Module):
         weights_path: str | os.PathLike | None = None,
         seed: int = 0,
         architecture: str = "vgg19",
+        state_dict: Mapping[str, torch.Tensor] | None = None,
     ):
         super().__init__()
         if architecture not in LEVEL_SLICES:
@@ -50,12 +54,14 @@ class PerceptualDifference(nn.Module):
                 f"Perceptual architecture must be one of {list(LEVEL_SLICES)}, got '{architecture}'"
             )
         if weights_path is None:
-            logger.warning(
-                "PerceptualDifference has no %s weights file: using random features (seed %d). "
-                "The maps are not the SynBoost perceptual difference; pass weights_path for that.",
-                architecture,
-                seed,
-            )
+            if state_dict is None:
+                logger.warning(
+                    "PerceptualDifference has no %s weights file: using random features (seed "
+                    "%d). The maps are not the SynBoost perceptual difference; pass weights_path "
+                    "for that.",
+                    architecture,
+                    seed,
+                )
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(seed)
                 features = build_vgg_features(architecture, None)
@@ -65,6 +71,8 @@ class PerceptualDifference(nn.Module):
         self.slices = nn.ModuleList(
             nn.Sequential(*features[start:stop]) for start, stop in LEVEL_SLICES[architecture]
         )
+        if state_dict is not None:
+            load_strictly(self, state_dict, "the perceptual network's state dict")
         self.requires_grad_(False)
         self.eval()
 

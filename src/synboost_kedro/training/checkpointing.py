@@ -20,6 +20,7 @@ from torch.optim import Optimizer
 from tqdm.auto import tqdm
 
 from synboost_kedro.utils import atomic_path
+from synboost_kedro.utils.checkpoint_files import read_checkpoint
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class EpochCheckpointer:
         """
         if self.path is None or not self.path.is_file():
             return 0, []
-        state = torch.load(self.path, map_location="cpu", weights_only=True)
+        state = read_checkpoint(self.path, "training state")
         if state["fingerprint"] != self.fingerprint:
             logger.warning(
                 "Ignoring the training state in '%s': it belongs to a different configuration "

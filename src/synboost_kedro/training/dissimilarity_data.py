@@ -9,6 +9,7 @@ resumed, and ranks of a distributed run take disjoint shares of the same order.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,6 +24,7 @@ from synboost_kedro.scoring.samples import (
     prepare_sample,
     resize_nearest,
 )
+from synboost_kedro.storage.processed_set import frames_from_json, frames_to_json
 
 
 def flip_sample(sample: Sample) -> Sample:
@@ -78,6 +80,36 @@ class DissimilarityDataset(Dataset[Sample]):
         self.width = width
         self.semantic_source = semantic_source
         self.num_semantic_classes = num_semantic_classes
+        self.description = description
+
+    def to_json(self) -> dict[str, Any]:
+        """This set as plain data, for a job handed to other processes.
+
+        Raises:
+            ValueError: its frames are not stored in processed sets, so they cannot be described.
+        """
+        return {
+            "frames": frames_to_json(self._frames),
+            "maps": frames_to_json(self._maps),
+            "height": self.height,
+            "width": self.width,
+            "description": self.description,
+            "semantic_source": self.semantic_source,
+            "num_semantic_classes": self.num_semantic_classes,
+        }
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> DissimilarityDataset:
+        """Rebuild a set described by :meth:`to_json`."""
+        return cls(
+            frames_from_json(values["frames"]),
+            frames_from_json(values["maps"]),
+            int(values["height"]),
+            int(values["width"]),
+            str(values["description"]),
+            semantic_source=values["semantic_source"],
+            num_semantic_classes=int(values["num_semantic_classes"]),
+        )
 
     def __len__(self) -> int:
         return len(self.frame_ids)

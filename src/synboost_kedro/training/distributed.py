@@ -1,7 +1,8 @@
 """Dissimilarity training on several processes or machines: torchrun runs this module per rank.
 
 ``python -m synboost_kedro.training.distributed JOB`` is what every rank executes: it reads the
-job (settings, datasets, class weights) that :func:`launch_training` pickled, joins the process
+job (settings, the frames' files, class weights) that :func:`launch_training` wrote as plain data,
+joins the process
 group (gloo on CPU, nccl on GPU), trains with ``DistributedDataParallel`` through the ordinary
 :func:`train_dissimilarity` loop, and rank 0 alone writes the resumable state, the result and,
 when the launching Kedro run has an MLflow run, the live per-epoch metrics into that run.
@@ -20,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from synboost_kedro.models.checkpoints import load_strictly
 from synboost_kedro.parallel import (
+    RESULT_FILE_NAME,
     LaunchConfig,
     ProcessGroup,
     job_folder,
@@ -62,36 +65,36 @@ def launch_training(
     launch.validate("dissimilarity_training.distributed")
     with job_folder(launch) as folder:
         job = {
-            "config": config,
-            "train_set": train_set,
-            "val_set": val_set,
-            "class_weights": np.asarray(class_weights),
+            "config": dataclasses.asdict(config),
+            "train_set": train_set.to_json(),
+            "val_set": val_set.to_json(),
+            "class_weights": [float(weight) for weight in class_weights],
             "backend": launch.resolved_backend(),
         }
         job_path = write_job(folder, job)
         run_torchrun(launch, __name__, job_path, "Dissimilarity training")
-        result = read_result(folder)
+        result, state = read_result(folder)
     model = build_model(config)
-    model.load_state_dict(result.pop("model"))
-    return TrainingResult(model.eval(), **result)
+    load_strictly(model, state, str(folder / RESULT_FILE_NAME))
+    return TrainingResult(model.eval(), result["history"], int(result["best_epoch"]))
 
 
-def run_job(job: dict[str, Any], job_path: Path) -> None:
+def run_job(job: dict[str, Any], _tensors: dict, job_path: Path) -> None:
     """Run one rank of the training ``job`` (rank 0 writes the result beside ``job_path``)."""
     with joined(job["backend"], DataParallelGroup) as group:
         on_epoch = _EpochReporter(group, TrainingProgress.from_environment(group))
         result = train_dissimilarity(
-            job["config"],
-            job["train_set"],
-            job["val_set"],
-            job["class_weights"],
+            DissimilarityTrainingConfig.from_dict(job["config"]),
+            DissimilarityDataset.from_json(job["train_set"]),
+            DissimilarityDataset.from_json(job["val_set"]),
+            np.asarray(job["class_weights"]),
             group=group,
             on_epoch=on_epoch,
         )
         if group.is_main:
             # Weights, not the module: the parent rebuilds it, as a checkpoint is loaded.
-            stored = dataclasses.asdict(result) | {"model": result.model.state_dict()}
-            write_result(job_path.parent, stored)
+            summary = {"history": result.history, "best_epoch": result.best_epoch}
+            write_result(job_path.parent, summary, result.model.state_dict())
 
 
 class TrainingProgress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ import torch
 
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
 from synboost_kedro.utils.device import resolve_device
-from synboost_kedro.utils.strict_fields import check_known_keys
+from synboost_kedro.utils.strict_fields import check_known_keys, from_known_fields
 
 Size = tuple[int, int]
 
@@ -79,6 +80,26 @@ class MapConfig:
     batch_size: int = 1
     num_workers: int = 0
     device: torch.device = torch.device("cpu")
+
+    def to_json(self) -> dict[str, Any]:
+        """These settings as plain data, for a job handed to other processes."""
+        values = dataclasses.asdict(self)
+        values["synthesis_labels"] = self.synthesis_labels.value
+        values["normalisation"] = self.normalisation.value
+        values["device"] = str(self.device)
+        return values
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> MapConfig:
+        """Rebuild settings written by :meth:`to_json`."""
+        values = dict(values)
+        for name in ("segmentation_size", "synthesis_size", "perceptual_size"):
+            if values[name] is not None:
+                values[name] = tuple(values[name])
+        values["synthesis_labels"] = SynthesisLabels(values["synthesis_labels"])
+        values["normalisation"] = Normalisation(values["normalisation"])
+        values["device"] = torch.device(values["device"])
+        return from_known_fields(cls, values, "map settings")
 
     @classmethod
     def from_params(

@@ -1,0 +1,199 @@
+"""A processed SynBoost set in the original's folder layout (docs/method.md, "Processed dataset
+layout"), keyed by frame id, Kedro-free.
+
+``original/``, ``semantic/``, ``labels/``, ``synthesis/``, ``entropy/``, ``logit_distance/`` and
+``mae_features/`` hold one PNG per frame. Each set names the fields it stores, so one pipeline can
+write the labels and another the uncertainty maps of the same frames without touching each
+other's files; consumers pair them by frame id, never by sort order.
+
+A frame is loaded through a :class:`StoredFrame`: plain data (folder, fields, frame id), so a job
+handed to other processes describes its frames as JSON instead of pickling loaders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.storage.deferred import FrameProducer, write_pending
+from synboost_kedro.storage.image_files import read_integer_map, read_rgb, write_image
+
+logger = logging.getLogger(__name__)
+
+#: field → (folder, reader). Folder names are the original repository's.
+FIELDS: dict[str, tuple[str, Callable[[Path], np.ndarray]]] = {
+    "image": ("original", read_rgb),
+    "semantic": ("semantic", read_integer_map),
+    "label_ids": ("semantic_labelIds", read_integer_map),
+    "instance_ids": ("instances", partial(read_integer_map, dtype=np.int32)),
+    "label": ("labels", read_integer_map),
+    "synthesis": ("synthesis", read_rgb),
+    "entropy": ("entropy", read_integer_map),
+    "distance": ("logit_distance", read_integer_map),
+    "perceptual": ("mae_features", read_integer_map),
+}
+#: Fields stored at the frame's own resolution (maps may be stored at the networks').
+NATIVE_FIELDS = frozenset({"image", "semantic", "label_ids", "instance_ids", "label"})
+
+
+def field_path(root: str | Path, field: str, frame_id: str) -> Path:
+    """The file of one field of one frame."""
+    return Path(root) / FIELDS[field][0] / f"{frame_id}.png"
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredFrame:
+    """Loads the ``fields`` of frame ``frame_id`` of the set in ``root`` when called."""
+
+    root: str
+    fields: tuple[str, ...]
+    frame_id: str
+
+    def __call__(self) -> ProcessedFrame:
+        arrays = {
+            field: FIELDS[field][1](field_path(self.root, field, self.frame_id))
+            for field in self.fields
+        }
+        shapes = {
+            field: array.shape[:2] for field, array in arrays.items() if field in NATIVE_FIELDS
+        }
+        if len(set(shapes.values())) > 1:
+            raise ValueError(f"Frame '{self.frame_id}' in '{self.root}' has unequal sizes {shapes}")
+        return ProcessedFrame(self.frame_id, **arrays)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"root": self.root, "fields": list(self.fields), "frame_id": self.frame_id}
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> StoredFrame:
+        """Rebuild from :meth:`to_json`; unknown fields are refused."""
+        fields = tuple(values["fields"])
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"Unknown processed fields {unknown}; choose from {sorted(FIELDS)}")
+        return cls(str(values["root"]), fields, str(values["frame_id"]))
+
+
+def frames_to_json(loaders: Mapping[str, Callable[[], ProcessedFrame]]) -> list[dict[str, Any]]:
+    """The JSON description of frame loaders, so other processes can load the same frames.
+
+    Raises:
+        ValueError: a loader is not a :class:`StoredFrame` (e.g. frames made in memory), so it
+            cannot be described; the message names it.
+    """
+    described = []
+    for frame_id, loader in loaders.items():
+        if not isinstance(loader, StoredFrame):
+            raise ValueError(
+                f"Frame '{frame_id}' cannot be handed to other processes: only frames stored in a "
+                f"processed set (a catalog dataset) can, not {type(loader).__name__}"
+            )
+        described.append(loader.to_json())
+    return described
+
+
+def frames_from_json(described: Sequence[Mapping[str, Any]]) -> dict[str, StoredFrame]:
+    """``{frame_id: loader}`` from :func:`frames_to_json` output."""
+    loaders = [StoredFrame.from_json(values) for values in described]
+    return {loader.frame_id: loader for loader in loaders}
+
+
+@dataclasses.dataclass(frozen=True)
+class ProcessedSet:
+    """The ``fields`` of every frame of one processed set in folder ``root``.
+
+    Attributes:
+        root: The set's folder.
+        fields: The fields this set reads and writes.
+        overwrite: Write frames again even when all their files exist.
+    """
+
+    root: str
+    fields: tuple[str, ...]
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", str(self.root))
+        object.__setattr__(self, "fields", tuple(self.fields))
+        unknown = sorted(set(self.fields) - set(FIELDS))
+        if unknown or not self.fields:
+            raise ValueError(f"Unknown processed fields {unknown}; choose from {sorted(FIELDS)}")
+
+    def _stored(self, field: str) -> set[str]:
+        return {path.stem for path in (Path(self.root) / FIELDS[field][0]).glob("*.png")}
+
+    def frame_ids(self) -> list[str]:
+        """Frames with a file of the first field, sorted."""
+        return sorted(self._stored(self.fields[0]))
+
+    def stored_frame_ids(self) -> set[str]:
+        """Frames whose every field is on disk."""
+        return set.intersection(*(self._stored(field) for field in self.fields))
+
+    def loaders(self) -> dict[str, StoredFrame]:
+        """``{frame_id: loader}`` of every frame.
+
+        Raises:
+            FileNotFoundError: the set is empty, or a frame lacks a field; names the file.
+        """
+        frame_ids = self.frame_ids()
+        if not frame_ids:
+            folder = Path(self.root) / FIELDS[self.fields[0]][0]
+            raise FileNotFoundError(
+                f"No frames in '{folder}'; run the pipeline that produces it first"
+            )
+        for field in self.fields[1:]:
+            stored = self._stored(field)
+            missing = [frame_id for frame_id in frame_ids if frame_id not in stored]
+            if missing:
+                raise FileNotFoundError(f"'{field_path(self.root, field, missing[0])}' is missing")
+        return {frame_id: StoredFrame(self.root, self.fields, frame_id) for frame_id in frame_ids}
+
+    def save(self, data: Mapping[str, Any] | FrameProducer[ProcessedFrame]) -> None:
+        """Write ``{frame_id: ProcessedFrame | callable}`` or a producer's frames.
+
+        Frames whose files all exist are not produced again unless :attr:`overwrite`.
+        """
+        stored = set() if self.overwrite else self.stored_frame_ids()
+        written, skipped = write_pending(
+            data,
+            stored,
+            lambda _, item: item() if callable(item) else item,
+            self.write_frame,
+            f"frames of {Path(self.root).name}",
+        )
+        if skipped:
+            logger.info("'%s': %d frames already stored, skipped", self.root, skipped)
+        logger.info("'%s': wrote %d frames (%s)", self.root, written, ", ".join(self.fields))
+
+    def write_frame(self, frame: ProcessedFrame) -> None:
+        """Write this set's fields of ``frame``, each file atomically.
+
+        Raises:
+            ValueError: the frame lacks one of the fields; the message names both.
+        """
+        for field in self.fields:
+            array = getattr(frame, field)
+            if array is None:
+                present = [
+                    f.name for f in dataclasses.fields(frame) if getattr(frame, f.name) is not None
+                ]
+                raise ValueError(
+                    f"Frame '{frame.frame_id}' has no '{field}' for '{self.root}' "
+                    f"(it has {present})"
+                )
+            write_image(field_path(self.root, field, frame.frame_id), array)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self) | {"fields": list(self.fields)}
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> ProcessedSet:
+        return cls(str(values["root"]), tuple(values["fields"]), bool(values["overwrite"]))
