@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -11,6 +13,7 @@ from PIL import Image
 from torch import nn
 
 from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.images import checked_rgb
 from synboost_kedro.inference.settings import DetectorSettings
 from synboost_kedro.scoring import (
     dissimilarity_probabilities,
@@ -20,6 +23,8 @@ from synboost_kedro.scoring import (
 )
 from synboost_kedro.uncertainty.frame_inputs import resize_array
 from synboost_kedro.uncertainty.quantise import uint8_to_unit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -137,3 +142,34 @@ class ImageStream:
 
     def __call__(self) -> Iterator[tuple[str, np.ndarray, AnomalyAnalysis]]:
         return self._analyse(self._loaders, None if self._strict else self.skipped)
+
+
+def decode_images(
+    loaders: Mapping[str, Callable[[], Any]],
+    names: Sequence[str],
+    max_pixels: int,
+    skipped: dict[str, str] | None,
+) -> dict[str, np.ndarray]:
+    """The RGB arrays of ``names``; a bad image raises, or is recorded in ``skipped`` if given."""
+    images = {}
+    for name in names:
+        try:
+            images[name] = checked_rgb(loaders[name](), name, max_pixels)
+        except ValueError as error:
+            if skipped is None:
+                raise
+            skipped[name] = str(error)
+            logger.warning("Skipping '%s': %s", name, error)
+    return images
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

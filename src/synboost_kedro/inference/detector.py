@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -35,7 +34,13 @@ from torch import nn
 from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.images import checked_rgb
 from synboost_kedro.inference import saved
-from synboost_kedro.inference.analysis import AnomalyAnalysis, NetworkOutput, score_batch
+from synboost_kedro.inference.analysis import (
+    AnomalyAnalysis,
+    NetworkOutput,
+    chunks,
+    decode_images,
+    score_batch,
+)
 from synboost_kedro.inference.original_release import release_networks, release_settings
 from synboost_kedro.inference.settings import DetectorSettings
 from synboost_kedro.models.perceptual import PerceptualDifference
@@ -44,8 +49,6 @@ from synboost_kedro.uncertainty import MapModels, compute_maps, resolve_device
 
 if TYPE_CHECKING:
     from synboost_kedro.export.runtime import OnnxSource
-
-logger = logging.getLogger(__name__)
 
 ImageLike = np.ndarray | Image.Image
 ImageLoader = Callable[[], ImageLike]
@@ -306,8 +309,8 @@ class AnomalyDetector:
     ) -> Iterator[tuple[str, NetworkOutput]]:
         # One batch at a time: decoded before the networks run, so a bad image is known (and
         # skipped) before it could stop a batch, and only one batch of images is in memory.
-        for chunk in _chunks(names, self.settings.batch_size):
-            images = self._decoded(loaders, chunk, skipped)
+        for chunk in chunks(names, self.settings.batch_size):
+            images = decode_images(loaders, chunk, self.settings.max_pixels, skipped)
             if not images:
                 continue
             frames = compute_maps(
@@ -324,36 +327,8 @@ class AnomalyDetector:
             outputs = score_batch(self.dissimilarity, arrays, batch, self.settings, self.device)
             yield from zip((maps.frame_id for maps in batch), outputs, strict=True)
 
-    def _decoded(
-        self,
-        loaders: Mapping[str, ImageLoader],
-        names: Sequence[str],
-        skipped: dict[str, str] | None,
-    ) -> dict[str, np.ndarray]:
-        images = {}
-        for name in names:
-            try:
-                images[name] = checked_rgb(loaders[name](), name, self.settings.max_pixels)
-            except ValueError as error:
-                if skipped is None:
-                    raise
-                skipped[name] = str(error)
-                logger.warning("Skipping '%s': %s", name, error)
-        return images
-
 
 def _content_name(image: np.ndarray) -> str:
     digest = hashlib.sha256(np.ascontiguousarray(image).tobytes())
     digest.update(repr(image.shape).encode())
     return digest.hexdigest()[:16]
-
-
-def _chunks(items: Iterable[object], size: int) -> Iterator[list[object]]:
-    chunk: list[object] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
