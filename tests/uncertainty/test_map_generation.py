@@ -207,3 +207,14 @@ def test_malformed_frames_are_refused_naming_the_frame(models, fields, message):
 
     with pytest.raises(ValueError, match=rf"bad_000000_000001.*{message}|{message}"):
         list(compute_maps(loaders, ["bad_000000_000001"], models, settings))
+
+
+def test_provenance_follows_the_weights_and_settings_not_the_batching(models):
+    loaders = frame_loaders(1)
+    base = MapProducer(loaders, models, config()).provenance()
+
+    assert MapProducer(loaders, models, config(batch_size=1, num_workers=1)).provenance() == base
+    assert MapProducer(loaders, models, config(style_seed=3)).provenance() != base
+    with torch.no_grad():
+        models.segmentation.head.bias.add_(1.0)
+    assert MapProducer(loaders, models, config()).provenance() != base

@@ -44,7 +44,9 @@ def test_two_processes_write_exactly_the_files_of_one_and_skip_stored_frames(
     sharded_root = tmp_path / "sharded"
     first = sorted(loaders)[0]
     # A frame stored by an earlier, interrupted run: the shard that owns it must leave it alone.
-    ProcessedDataset(str(sharded_root), MAP_FIELDS).save({first: single.load()[first]})
+    ProcessedDataset(str(sharded_root), MAP_FIELDS).save(
+        MapProducer({first: loaders[first]}, models, settings)
+    )
     stamp = (sharded_root / "entropy" / f"{first}.png").stat().st_mtime_ns
 
     launch = LaunchConfig(nproc_per_node=2, backend="gloo", threads_per_process=1)

@@ -24,6 +24,7 @@ import numpy as np
 from synboost_kedro.frames import ProcessedFrame
 from synboost_kedro.storage.deferred import FrameProducer, write_pending
 from synboost_kedro.storage.image_files import read_integer_map, read_rgb, write_image
+from synboost_kedro.utils import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ FIELDS: dict[str, tuple[str, Callable[[Path], np.ndarray]]] = {
     "distance": ("logit_distance", read_integer_map),
     "perceptual": ("mae_features", read_integer_map),
 }
+#: Folder of the per-frame record of what made each frame (see :meth:`ProcessedSet.save`).
+PROVENANCE_FOLDER = "provenance"
 #: Fields stored at the frame's own resolution (maps may be stored at the networks').
 NATIVE_FIELDS = frozenset({"image", "semantic", "label_ids", "instance_ids", "label"})
 
@@ -133,9 +136,19 @@ class ProcessedSet:
         """Frames with a file of the first field, sorted."""
         return sorted(self._stored(self.fields[0]))
 
-    def stored_frame_ids(self) -> set[str]:
-        """Frames whose every field is on disk."""
-        return set.intersection(*(self._stored(field) for field in self.fields))
+    def stored_frame_ids(self, provenance: str | None = None) -> set[str]:
+        """Frames whose every field is on disk (and, given ``provenance``, that were made by it)."""
+        stored = set.intersection(*(self._stored(field) for field in self.fields))
+        if provenance is None:
+            return stored
+        return {frame_id for frame_id in stored if self._provenance_of(frame_id) == provenance}
+
+    def _provenance_path(self, frame_id: str) -> Path:
+        return Path(self.root) / PROVENANCE_FOLDER / f"{frame_id}.txt"
+
+    def _provenance_of(self, frame_id: str) -> str | None:
+        path = self._provenance_path(frame_id)
+        return path.read_text().strip() if path.is_file() else None
 
     def loaders(self) -> dict[str, StoredFrame]:
         """``{frame_id: loader}`` of every frame.
@@ -159,22 +172,33 @@ class ProcessedSet:
     def save(self, data: Mapping[str, Any] | FrameProducer[ProcessedFrame]) -> None:
         """Write ``{frame_id: ProcessedFrame | callable}`` or a producer's frames.
 
-        Frames whose files all exist are not produced again unless :attr:`overwrite`.
+        Frames whose files all exist are not produced again unless :attr:`overwrite`. A producer
+        with a ``provenance()`` digest (what made the frames: networks and settings) has it
+        recorded per frame, and a stored frame made by anything else is produced again: an
+        interrupted rebuild, or a change of model, never leaves stale frames that look complete.
         """
-        stored = set() if self.overwrite else self.stored_frame_ids()
+        provenance = data.provenance() if hasattr(data, "provenance") else None
+        stored = set() if self.overwrite else self.stored_frame_ids(provenance)
+        stale = len(self.stored_frame_ids() - stored) if provenance and not self.overwrite else 0
+        if stale:
+            logger.warning(
+                "'%s': %d stored frame(s) were made by other networks or settings; recomputing",
+                self.root,
+                stale,
+            )
         written, skipped = write_pending(
             data,
             stored,
             lambda _, item: item() if callable(item) else item,
-            self.write_frame,
+            lambda frame: self.write_frame(frame, provenance),
             f"frames of {Path(self.root).name}",
         )
         if skipped:
             logger.info("'%s': %d frames already stored, skipped", self.root, skipped)
         logger.info("'%s': wrote %d frames (%s)", self.root, written, ", ".join(self.fields))
 
-    def write_frame(self, frame: ProcessedFrame) -> None:
-        """Write this set's fields of ``frame``, each file atomically.
+    def write_frame(self, frame: ProcessedFrame, provenance: str | None = None) -> None:
+        """Write this set's fields of ``frame``, each file atomically, then its ``provenance``.
 
         Raises:
             ValueError: the frame lacks one of the fields; the message names both.
@@ -190,6 +214,8 @@ class ProcessedSet:
                     f"(it has {present})"
                 )
             write_image(field_path(self.root, field, frame.frame_id), array)
+        if provenance is not None:
+            atomic_write_bytes(self._provenance_path(frame.frame_id), provenance.encode())
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self) | {"fields": list(self.fields)}

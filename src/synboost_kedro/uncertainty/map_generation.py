@@ -13,6 +13,7 @@ be processed independently (e.g. one per torchrun rank) and write disjoint frame
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -274,6 +275,21 @@ class MapProducer:
     def frame_ids(self) -> list[str]:
         """Every frame of the set, sorted."""
         return sorted(self._frame_loaders)
+
+    def provenance(self) -> str:
+        """A digest of what makes these maps: the three networks' weights and the settings that
+        change the maps (not the device, batching or memory layout)."""
+        settings = self._config.to_json()
+        for name in ("device", "batch_size", "num_workers", "channels_last"):
+            settings.pop(name)
+        digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+        for network in (self._models.segmentation, self._models.synthesis, self._models.perceptual):
+            for name, tensor in network.state_dict().items():
+                digest.update(name.encode())
+                digest.update(
+                    tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy()
+                )
+        return digest.hexdigest()[:20]
 
     def __call__(self, skip: set[str]) -> Iterator[ProcessedFrame]:
         """Compute the maps of every frame not in ``skip`` (those already stored)."""
