@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 (TRAIN_SET,) = TRAINING_SETS
 
 #: Per-epoch entries of the training history that become MLflow metric histories.
-#: The parameter section of the process/machine layout (``training/launch.py``).
+#: The parameter section of the process/machine layout (``parallel/launch.py``).
 DISTRIBUTED = "distributed"
 EPOCH_METRICS = ("train_loss", "val_loss", "val_average_precision", "learning_rate")
 
