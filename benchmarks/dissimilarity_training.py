@@ -47,7 +47,7 @@ def _timed(step: Callable[[], None], repeats: int) -> tuple[float, float]:
 
 def measure(height: int, width: int, channels_last: bool, repeats: int) -> dict[str, float]:
     torch.manual_seed(0)
-    config = DissimilarityTrainingConfig(image_height=height, image_width=width, device="cpu")
+    config = DissimilarityTrainingConfig(height=height, width=width, device="cpu")
     model = build_model(config)
     if channels_last:
         model.optimize_for_cpu()

@@ -145,8 +145,8 @@ def measure_training(
         return DissimilarityTrainingConfig(
             epochs=1,
             batch_size=4,
-            image_height=size[0],
-            image_width=size[1],
+            height=size[0],
+            width=size[1],
             device="cpu",
             resume_dir=str(root / folder),
         )
