@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 __version__ = "0.1.0"
+
+# A library stays silent unless its user configures logging (Kedro does for the pipelines).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # Exported lazily, so ``import synboost_kedro`` (e.g. by the Kedro CLI) does not import torch.
 _LAZY_EXPORTS = {

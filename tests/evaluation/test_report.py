@@ -46,9 +46,22 @@ def test_mlflow_metrics_are_named_by_dataset_method_and_metric(results):
 
 def test_figures_have_one_panel_per_dataset_and_one_row_per_frame(results):
     assert len(curves_figure(results, "pr").axes) == 1
-    assert len(curves_figure(results, "roc").axes[0].lines) == 2
+    assert len(curves_figure(results, "roc").axes[0].lines) == 3  # two methods and chance
     with pytest.raises(ValueError, match="'pr' or 'roc'"):
         curves_figure(results, "det")
     image = np.zeros((8, 8, 3), np.uint8)
     rows = [("f1", image, np.zeros((8, 8)), np.zeros((8, 8), np.uint8), 0.5)] * 2
     assert len(overlay_figure(rows, "title").axes) == 6
+
+
+def test_curves_read_against_chance_with_their_summary_in_the_legend(results):
+    pr, roc = (curves_figure(results, kind).axes[0] for kind in ("pr", "roc"))
+
+    prevalence = 12 * 12 / (32 * 32)
+    pr_labels = [text.get_text() for text in pr.get_legend().get_texts()]
+    assert pr_labels[0] == f"chance (prevalence {100 * prevalence:.1f}%)"
+    assert np.allclose(pr.lines[0].get_ydata(), prevalence)
+    assert pr_labels[1].startswith("good (AP 100.0")
+    roc_labels = [text.get_text() for text in roc.get_legend().get_texts()]
+    assert roc_labels[0] == "chance" and "AUROC" in roc_labels[1]
+    assert pr.get_xlabel() and pr.get_ylabel() and roc.get_xlabel() and roc.get_ylabel()

@@ -228,3 +228,17 @@ def test_package_exports_the_detector_lazily_and_the_detector_needs_no_kedro():
         "assert not any(name.startswith('kedro') for name in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_loaded_detector_analyses_without_printing_anything(detector, tmp_path: Path):
+    detector.save(tmp_path / "detector")
+    np.save(tmp_path / "image.npy", street_image())
+    code = (
+        "import numpy as np; from synboost_kedro import AnomalyDetector; "
+        f"detector = AnomalyDetector.load({str(tmp_path / 'detector')!r}, device='cpu'); "
+        f"detector.analyse(np.load({str(tmp_path / 'image.npy')!r}))"
+    )
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert (done.stdout, done.stderr) == ("", "")

@@ -9,9 +9,10 @@ import matplotlib
 matplotlib.use("Agg")  # reports are written headless, in CI and on servers
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from synboost_kedro.metrics import AnomalyMetrics  # noqa: E402
+from synboost_kedro.metrics import AnomalyMetrics, PixelMetrics  # noqa: E402
 
 #: Columns of the metrics table: (header, key in ``AnomalyMetrics.scalars()``, scale).
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -83,6 +84,7 @@ def curves_figure(results: Results, kind: str) -> Figure:
         1, len(results), figsize=(5 * len(results), 4.5), squeeze=False, layout="constrained"
     )
     for axis, (dataset, methods) in zip(axes[0], results.items(), strict=True):
+        _chance_line(axis, kind, next(iter(methods.values())).pixel)
         for method, metrics in methods.items():
             pixel = metrics.pixel
             if kind == "pr":
@@ -97,16 +99,35 @@ def curves_figure(results: Results, kind: str) -> Figure:
                 axis.plot(
                     curve.false_positive_rate,
                     curve.true_positive_rate,
-                    label=f"{method} (FPR95 {100 * pixel.fpr_at_95_tpr:.1f})",
+                    label=(
+                        f"{method} (AUROC {100 * pixel.auroc:.1f}, "
+                        f"FPR95 {100 * pixel.fpr_at_95_tpr:.1f})"
+                    ),
                 )
         axis.set_title(dataset)
-        axis.set_xlabel("recall" if kind == "pr" else "false positive rate")
-        axis.set_ylabel("precision" if kind == "pr" else "true positive rate")
+        axis.set_xlabel("recall (anomaly pixels found)" if kind == "pr" else "false positive rate")
+        axis.set_ylabel("precision" if kind == "pr" else "true positive rate (recall)")
         axis.set_xlim(0, 1)
         axis.set_ylim(0, 1.02)
         axis.grid(alpha=0.3)
         axis.legend(fontsize=8, loc="lower left" if kind == "pr" else "lower right")
     return figure
+
+
+def _chance_line(axis: Axes, kind: str, pixel: PixelMetrics) -> None:
+    """What a score without information reaches: the anomaly prevalence on PR, the diagonal on
+    ROC, so every curve reads against it."""
+    if kind == "pr":
+        prevalence = pixel.num_anomaly_pixels / (pixel.num_anomaly_pixels + pixel.num_normal_pixels)
+        axis.axhline(
+            prevalence,
+            color="grey",
+            linestyle="--",
+            linewidth=1,
+            label=f"chance (prevalence {100 * prevalence:.1f}%)",
+        )
+    else:
+        axis.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="chance")
 
 
 def overlay_figure(

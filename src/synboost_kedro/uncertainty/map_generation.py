@@ -76,8 +76,11 @@ def compute_maps(
     frame_ids: Sequence[str],
     models: MapModels,
     config: MapConfig,
+    progress: bool = False,
 ) -> Iterator[ProcessedFrame]:
     """Yield the maps of ``frame_ids``, one :class:`ProcessedFrame` at a time.
+
+    Silent unless ``progress``: a library call prints nothing, a pipeline shows a bar.
 
     Frames are decoded by ``config.num_workers`` DataLoader workers and run through the networks
     ``config.batch_size`` at a time under ``torch.inference_mode()``; only the current batches are
@@ -109,7 +112,9 @@ def compute_maps(
         num_workers=config.num_workers,
         pin_memory=config.device.type == "cuda",
     )
-    samples = tqdm(loader, total=len(frame_ids), desc="uncertainty maps", unit="frame")
+    samples = tqdm(
+        loader, total=len(frame_ids), desc="uncertainty maps", unit="frame", disable=not progress
+    )
     for batch in batches_by_size(samples, config.batch_size):
         # Left before yielding, so the consumer never runs in inference mode.
         with torch.inference_mode():
@@ -301,4 +306,4 @@ class MapProducer:
             self._config.batch_size,
             self._config.num_workers,
         )
-        return compute_maps(self._frame_loaders, todo, self._models, self._config)
+        return compute_maps(self._frame_loaders, todo, self._models, self._config, progress=True)
