@@ -39,8 +39,12 @@ format: $(STAMP)
 viz: $(STAMP)
 	$(BIN)/kedro viz run --host 127.0.0.1
 
+# MLflow 3 starts job-runner workers (huey, for its GenAI features) that outlive a stopped UI and
+# keep the cores busy; this project's runs need none of them. One web worker, so Ctrl-C or TERM
+# stops the whole UI.
 mlflow-ui: $(STAMP)
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000
+	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db \
+		--host 127.0.0.1 --port 5000 --workers 1
 
 clean-data:
 	find data -mindepth 2 ! -name .gitkeep -delete
