@@ -34,18 +34,14 @@ def _session_processes(session: int) -> list[int]:
 
 @pytest.mark.slow
 def test_stopping_the_mlflow_ui_stops_every_process_it_started(tmp_path):
-    command = (
-        subprocess.run(
-            ["make", "-n", "mlflow-ui"],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.replace("\\\n", " ")
-        .strip()
-        .splitlines()[-1]
-    )
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-n", "mlflow-ui"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.replace("\\\n", " ")
+    (command,) = [line for line in printed.splitlines() if "mlflow ui" in line]
     port = _free_port()
     command = command.replace("--port 5000", f"--port {port}").replace(
         "sqlite:///mlflow.db", f"sqlite:///{tmp_path / 'mlflow.db'}"
