@@ -51,7 +51,20 @@ def test_figures_have_one_panel_per_dataset_and_one_row_per_frame(results):
         curves_figure(results, "det")
     image = np.zeros((8, 8, 3), np.uint8)
     rows = [("f1", image, np.zeros((8, 8)), np.zeros((8, 8), np.uint8), 0.5)] * 2
-    assert len(overlay_figure(rows, "title").axes) == 6
+    assert len(overlay_figure(rows, "title").axes) == 6 + 1  # and the score's colour bar
+
+
+def test_overlays_show_the_score_scale_and_name_the_ground_truth_colours():
+    image = np.zeros((8, 8, 3), np.uint8)
+    figure = overlay_figure(
+        [("f1", image, np.full((8, 8), 0.3), np.eye(8, dtype=np.uint8), 0.5)], "t"
+    )
+
+    colour_bar = figure.axes[-1]
+    assert colour_bar.get_ylabel() == "anomaly score"
+    assert colour_bar.get_ylim() == (0.0, 1.0)
+    (legend,) = figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == ["normal", "anomaly", "ignored"]
 
 
 def test_curves_read_against_chance_with_their_summary_in_the_legend(results):

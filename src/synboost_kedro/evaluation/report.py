@@ -11,8 +11,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from synboost_kedro.metrics import AnomalyMetrics, PixelMetrics  # noqa: E402
+
+#: Ground-truth colours of the overlays: normal, anomaly, and ignored (void) pixels.
+LABEL_COLOURS = {"normal": (90, 90, 90), "anomaly": (255, 140, 0), "ignored": (0, 0, 0)}
 
 #: Columns of the metrics table: (header, key in ``AnomalyMetrics.scalars()``, scale).
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -135,33 +139,44 @@ def overlay_figure(
 ) -> Figure:
     """A grid with one row per frame: image | anomaly heat map over the image | ground truth.
 
+    Scores share one 0..1 colour scale, drawn as a colour bar, so frames compare at a glance;
+    a legend names the ground truth's colours.
+
     Args:
         rows: ``(frame_id, image [H,W,3] uint8, scores [H,W], labels [H,W], frame AP)``.
         title: Figure title.
     """
     figure, axes = plt.subplots(
-        len(rows), 3, figsize=(12, 2.3 * len(rows) + 0.6), squeeze=False, layout="constrained"
+        len(rows), 3, figsize=(12, 2.3 * len(rows) + 1.0), squeeze=False, layout="constrained"
     )
     for (frame_id, image, scores, labels, average_precision), row in zip(rows, axes, strict=True):
         row[0].imshow(image)
         row[0].set_ylabel(f"{frame_id}\nAP {100 * average_precision:.1f}", fontsize=8)
         row[1].imshow(image)
-        row[1].imshow(
-            scores, cmap="inferno", alpha=0.6, vmin=0, vmax=max(float(scores.max()), 1e-6)
-        )
+        heat = row[1].imshow(scores, cmap="inferno", alpha=0.65, vmin=0, vmax=1)
         row[2].imshow(_label_colours(labels))
         for axis in row:
             axis.set_xticks([])
             axis.set_yticks([])
     for axis, name in zip(axes[0], ("image", "anomaly score", "ground truth"), strict=True):
         axis.set_title(name)
+    figure.colorbar(heat, ax=axes[:, 1], label="anomaly score", shrink=0.8)
+    figure.legend(
+        handles=[
+            Patch(color=np.array(colour) / 255, label=label)
+            for label, colour in LABEL_COLOURS.items()
+        ],
+        loc="outside lower right",
+        ncols=len(LABEL_COLOURS),
+        title="ground truth",
+    )
     figure.suptitle(title)
     return figure
 
 
 def _label_colours(labels: np.ndarray) -> np.ndarray:
-    """Normal grey, anomaly orange, ignored black."""
+    """Each label value in its :data:`LABEL_COLOURS` colour (anything else is ignored: black)."""
     colours = np.zeros((*labels.shape, 3), dtype=np.uint8)
-    colours[labels == 0] = (90, 90, 90)
-    colours[labels == 1] = (255, 140, 0)
+    colours[labels == 0] = LABEL_COLOURS["normal"]
+    colours[labels == 1] = LABEL_COLOURS["anomaly"]
     return colours
