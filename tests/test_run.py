@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,12 @@ def test_synthetic_data_run_is_tracked_in_mlflow(kedro_project: Path):
     (run,) = client.search_runs([experiment.experiment_id])
     assert run.info.status == "FINISHED"
     assert run.data.params["synthetic_data.train_frames"] == "4"
+    assert re.fullmatch(r"synthetic_data \d\d:\d\d", run.info.run_name)
+    user_tags = {key for key in run.data.tags if not key.startswith("mlflow.")}
+    assert user_tags == {"env", "command"}
+    assert run.data.tags["env"] == "local"
+    assert run.data.tags["command"] == "kedro run --pipelines=synthetic_data"
+    assert experiment.tags["mlflow.experimentKind"] == "custom_model_development"
 
 
 def test_kedro_cli_runs_a_pipeline_and_viz_lists_them(kedro_project: Path):

@@ -2,9 +2,9 @@
 
 from kedro.config import OmegaConfigLoader
 
-from synboost_kedro.hooks import GitCommitHook
+from synboost_kedro.hooks import TrackingHook
 
-HOOKS = (GitCommitHook(),)
+HOOKS = (TrackingHook(),)
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
