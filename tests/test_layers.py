@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("inference",),
     ("datasets",),
     ("pipelines",),
-    ("hooks", "settings", "pipeline_registry", "__main__", "__init__"),
+    ("hooks", "console", "settings", "pipeline_registry", "__main__", "__init__"),
 )
 #: Layers whose units may import each other: the shared vocabularies and the project's glue.
 SIDEWAYS_ALLOWED = {0, len(LAYERS) - 1}

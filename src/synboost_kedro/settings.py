@@ -2,7 +2,11 @@
 
 from kedro.config import OmegaConfigLoader
 
+from synboost_kedro.console import quiet_upstream_warnings, rich_logging_on_terminal
 from synboost_kedro.hooks import TrackingHook
+
+quiet_upstream_warnings()
+rich_logging_on_terminal()
 
 HOOKS = (TrackingHook(),)
 

@@ -40,7 +40,7 @@ def test_tables_list_every_dataset_and_method(results):
 
 def test_mlflow_metrics_are_named_by_dataset_method_and_metric(results):
     metrics = mlflow_metrics(results)
-    assert metrics["set_a.good.average_precision"] == {"value": 1.0, "step": 0}
+    assert metrics["set_a/good.average_precision"] == {"value": 1.0, "step": 0}
     assert all(np.isfinite(entry["value"]) for entry in metrics.values())
 
 

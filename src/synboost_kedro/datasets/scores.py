@@ -75,7 +75,7 @@ class ScoreMapDataset(AbstractDataset[Any, dict[str, ScoreLoader]]):
         return {method: np.load(self._path(method, frame_id)) for method in self._methods}
 
     def save(self, data: FrameProducer[tuple[str, ScoreMaps]] | Mapping[str, ScoreMaps]) -> None:
-        description = f"score maps of {self._root.name}"
+        description = f"{self._root.parent.name} score maps"
         stored = (
             set()
             if self._overwrite

@@ -70,9 +70,13 @@ def metrics_markdown(results: Results) -> str:
 
 
 def mlflow_metrics(results: Results) -> dict[str, dict[str, float | int]]:
-    """``{"<dataset>.<method>.<metric>": {"value": v, "step": 0}}`` for kedro-mlflow."""
+    """``{"<dataset>/<method>.<metric>": {"value": v, "step": 0}}`` for kedro-mlflow.
+
+    The MLflow UI groups charts by the part of the name before the first ``/``: one section
+    per set.
+    """
     return {
-        f"{dataset}.{method}.{name}": {"value": float(value), "step": 0}
+        f"{dataset}/{method}.{name}": {"value": float(value), "step": 0}
         for dataset, methods in results.items()
         for method, metrics in methods.items()
         for name, value in metrics.scalars().items()
