@@ -71,7 +71,7 @@ def test_an_unsafe_checkpoint_is_refused_naming_the_file_without_advising_unsafe
 def test_an_unknown_inference_key_names_the_closest(tmp_path: Path):
     params = {"batch_size": 1, "max_pixels": 10, "max_pixel": 5}
     with pytest.raises(ValueError, match="'max_pixel' \\(did you mean 'max_pixels'\\?\\)"):
-        inference_settings(MAP_PARAMS, {"fusion": {"weights": {"entropy": 1.0}}}, params)
+        inference_settings(MAP_PARAMS, {"entropy": 1.0}, params)
 
 
 @pytest.mark.parametrize(

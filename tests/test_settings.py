@@ -35,7 +35,8 @@ def test_every_section_of_every_environment_is_valid(env: str):
     MapConfig.from_params(params["uncertainty_maps"], "prediction")
     training_config(params["dissimilarity_training"], params["uncertainty_maps"]["perceptual"])
     check_known_keys(params["evaluation"], EVALUATION_KEYS, "evaluation")
-    inference_settings(params["uncertainty_maps"], params["evaluation"], params["inference"])
+    fusion_weights = params["evaluation"]["fusion"]["weights"]
+    inference_settings(params["uncertainty_maps"], fusion_weights, params["inference"])
 
 
 def test_an_environment_changes_only_what_it_lists():

@@ -13,11 +13,11 @@ from kedro.pipeline import Pipeline
 from kedro_mlflow.pipeline import pipeline_ml_factory
 
 from synboost_kedro.pipelines.inference import (
-    MLFLOW_MODEL_NAME,
     SERVED_INPUT,
     create_assembly_pipeline,
     create_serving_pipeline,
 )
+from synboost_kedro.pipelines.inference.serving import served_model_kwargs
 
 # Every package under ``synboost_kedro.pipelines``, in the order their outputs feed each other.
 PIPELINE_NAMES: tuple[str, ...] = (
@@ -48,15 +48,15 @@ def _compose(pipelines: dict[str, Pipeline], names: tuple[str, ...]) -> Pipeline
     return sum((pipelines[name] for name in names), start=Pipeline([]))
 
 
-def _with_served_model(training: Pipeline) -> Pipeline:
-    """``training`` plus the detector assembly; the run logs the serving pipeline as an MLflow
-    model named ``anomaly_detector`` (``mlflow models serve`` answers with anomaly maps)."""
+def _registering_the_detector(training: Pipeline) -> Pipeline:
+    """``training`` (which assembles the detector); its run logs the serving pipeline as an
+    MLflow model and registers a new version of ``anomaly_detector``
+    (``pipelines.inference.serving``)."""
     return pipeline_ml_factory(
-        training=training + create_assembly_pipeline(),
+        training=training,
         inference=create_serving_pipeline(),
         input_name=SERVED_INPUT,
-        # Images of any size are served, so no fixed-shape signature is inferred.
-        log_model_kwargs={"name": MLFLOW_MODEL_NAME, "signature": None},
+        log_model_kwargs=served_model_kwargs(),
     )
 
 
@@ -70,8 +70,10 @@ def register_pipelines() -> dict[str, Pipeline]:
         name: importlib.import_module(f"synboost_kedro.pipelines.{name}").create_pipeline()
         for name in PIPELINE_NAMES
     }
-    pipelines["train"] = _compose(pipelines, TRAIN_STAGES)
-    pipelines["__default__"] = _compose(pipelines, PIPELINE_NAMES)
-    # Registered and run alone: inside another pipeline kedro-mlflow drops the model logging.
-    pipelines["training_with_served_model"] = _with_served_model(pipelines["train"])
+    # Run alone they register the detector; summed with another pipeline on the command line
+    # they become plain pipelines, and kedro-mlflow logs no model.
+    pipelines["train"] = _registering_the_detector(
+        _compose(pipelines, TRAIN_STAGES) + create_assembly_pipeline()
+    )
+    pipelines["__default__"] = _registering_the_detector(_compose(pipelines, PIPELINE_NAMES))
     return pipelines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ MAP_PARAMS = {
 }
 
 
-FUSION = {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}}
+#: The ``synboost`` fusion weights, as the evaluation pipeline writes them.
+FUSION_WEIGHTS = {"dissimilarity": 0.75, "entropy": 0.25}
 
 
 TINY_NETWORK_PARAMS = {
@@ -40,7 +42,10 @@ TINY_NETWORK_PARAMS = {
 
 @pytest.fixture
 def project_with_models(kedro_project: Path) -> Path:
+    """A project holding tiny trained networks and the fusion weights an evaluation chose."""
     write_tiny_model_files(kedro_project / "data" / "06_models")
+    weights = kedro_project / "data" / "08_reporting" / "fusion_weights.json"
+    weights.write_text(json.dumps(FUSION_WEIGHTS))
     return kedro_project
 
 

@@ -14,10 +14,8 @@ def test_settings_from_project_parameters():
         "synthesis": {"height": 16, "width": 32, "style_seed": 7},
         "perceptual": {"height": 24, "width": 40, "weights": "vgg.pth", "seed": 3},
     }
-    evaluation_params = {"fusion": {"weights": {"dissimilarity": 0.5, "perceptual": 0.5}}}
-    settings = inference_settings(
-        map_params, evaluation_params, {"batch_size": 3, "max_pixels": 100}
-    )
+    fusion_weights = {"dissimilarity": 0.5, "perceptual": 0.5}
+    settings = inference_settings(map_params, fusion_weights, {"batch_size": 3, "max_pixels": 100})
     assert settings == DetectorSettings(
         segmentation_size=(32, 64),
         synthesis_size=(16, 32),
@@ -31,6 +29,4 @@ def test_settings_from_project_parameters():
         perceptual_seed=3,
     )
     with pytest.raises(ValueError, match="fusion_weights"):
-        inference_settings(
-            map_params, {"fusion": {"weights": {}}}, {"batch_size": 1, "max_pixels": 1}
-        )
+        inference_settings(map_params, {}, {"batch_size": 1, "max_pixels": 1})

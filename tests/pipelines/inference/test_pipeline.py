@@ -22,7 +22,7 @@ from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.pipelines.inference import create_pipeline
 from synboost_kedro.pipelines.inference.nodes import score_images
 from tests.conftest import street_image, tiny_detector, tiny_networks
-from tests.pipelines.conftest import FUSION, MAP_PARAMS
+from tests.pipelines.conftest import FUSION_WEIGHTS, MAP_PARAMS
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 SIZES = {"wide": (40, 72), "tall": (50, 30), "grey": (24, 40)}
@@ -50,7 +50,7 @@ def _run(tmp_path: Path, max_pixels: int = 100_000, strict: bool = False) -> Non
             "inference_images": ImageFolderDataset(str(tmp_path / "images")),
             "inference_outputs": InferenceOutputDataset(str(tmp_path / "out")),
             "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
-            "params:evaluation": MemoryDataset(FUSION),
+            "fusion_weights": MemoryDataset(FUSION_WEIGHTS),
             "params:inference": MemoryDataset(
                 {"device": "cpu", "batch_size": 2, "max_pixels": max_pixels, "strict": strict}
             ),
@@ -163,7 +163,8 @@ def test_bad_served_input_fails_clearly(served, message):
         score_images(served, detector=None)
 
 
-def test_training_with_served_model_is_a_pipeline_ml_around_train():
+@pytest.mark.parametrize("name", ["train", "__default__"])
+def test_train_and_the_default_run_register_the_served_detector(name: str):
     from kedro.framework.project import configure_project
     from kedro_mlflow.pipeline.pipeline_ml import PipelineML
 
@@ -171,16 +172,10 @@ def test_training_with_served_model_is_a_pipeline_ml_around_train():
     from synboost_kedro.pipelines.inference import SERVED_INPUT
 
     configure_project("synboost_kedro")
-    pipelines = register_pipelines()
-    served = pipelines["training_with_served_model"]
+    served = register_pipelines()[name]
 
     assert isinstance(served, PipelineML)
     assert served.input_name == SERVED_INPUT
     assert served.inference.outputs() == {"served_anomaly_maps"}
-    names = {node.name for node in served.nodes}
-    assert {node.name for node in pipelines["train"].nodes} | {
-        "assemble_anomaly_detector_node"
-    } == names
-    assert "inference" in pipelines and "detect_anomalies_node" in {
-        node.name for node in pipelines["__default__"].nodes
-    }
+    assert "assemble_anomaly_detector_node" in {node.name for node in served.nodes}
+    assert served.log_model_kwargs["registered_model_name"] == "anomaly_detector"

@@ -1,5 +1,5 @@
 """End to end in a generated project: ``kedro run`` of the inference pipeline from the command
-line parameters, and the MLflow model of ``training_with_served_model`` answering over HTTP.
+line parameters, and the registered ``anomaly_detector`` model of ``train`` answering over HTTP.
 
 Tiny networks are written into the project's data/06_models instead of being trained, and the
 served run starts at the detector assembly.
@@ -85,26 +85,29 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served_model(project_with_models: Path) -> Iterator[tuple[str, str, str]]:
-    """``(server URL, model URI, run id)`` of the logged detector, served until the test ends."""
+    """``(server URL, model id, run id)`` of the registered detector, served as the README
+    says until the test ends."""
     run_kedro(
         project_with_models,
-        "training_with_served_model",
+        "train",
         TINY_NETWORK_PARAMS,
         from_nodes=["assemble_anomaly_detector_node"],
     )
-    mlflow.set_tracking_uri(f"sqlite:///{project_with_models / 'mlflow.db'}")
-    (model,) = mlflow.search_logged_models(
-        filter_string="name = 'anomaly_detector'",
-        order_by=[{"field_name": "creation_timestamp", "ascending": False}],
-        max_results=1,
-        output_format="list",
-    )
+    tracking_uri = f"sqlite:///{project_with_models / 'mlflow.db'}"
+    client = mlflow.MlflowClient(tracking_uri)
+    (version,) = client.search_model_versions("name = 'anomaly_detector'")
+    model = client.get_logged_model(version.source.removeprefix("models:/"))
     port = _free_port()
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
-        [bin_dir / "mlflow", "models", "serve", "-m", model.artifact_location]
+        [bin_dir / "mlflow", "models", "serve", "-m", "models:/anomaly_detector/latest"]
         + ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        cwd=project_with_models,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "MLFLOW_TRACKING_URI": tracking_uri,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # the server's uvicorn workers share its process group
@@ -132,7 +135,7 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
     raise TimeoutError(f"mlflow models serve did not answer /ping within {SERVER_START_SECONDS}s")
 
 
-def test_served_model_answers_with_anomaly_maps(served_model, project_with_models: Path):
+def test_the_registered_model_answers_with_anomaly_maps(served_model, project_with_models: Path):
     url, model_id, run_id = served_model
     scene = _scene()
     request = urllib.request.Request(
@@ -150,3 +153,17 @@ def test_served_model_answers_with_anomaly_maps(served_model, project_with_model
     np.testing.assert_allclose(predictions[0], detector(scene), atol=1e-5)
     same = AnomalyDetector.from_mlflow(f"models:/{model_id}", device="cpu")
     np.testing.assert_allclose(same(scene), predictions[0], atol=1e-5)
+
+    # The registered version carries a signature with free sizes, and an example the UI shows
+    # that the server answers.
+    info = mlflow.models.get_model_info(f"models:/{model_id}")
+    assert info.signature.inputs.to_dict()[0]["tensor-spec"]["shape"] == (-1, -1, -1, 3)
+    folder = mlflow.get_logged_model(model_id).artifact_location
+    example = Path(mlflow.artifacts.download_artifacts(f"{folder}/serving_input_example.json"))
+    request = urllib.request.Request(
+        f"{url}/invocations",
+        data=example.read_bytes(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert np.asarray(json.loads(response.read())["predictions"]).shape == (1, 24, 48)

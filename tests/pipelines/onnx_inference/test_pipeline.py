@@ -12,7 +12,7 @@ from PIL import Image
 from synboost_kedro.pipelines.onnx_inference import create_pipeline
 from synboost_kedro.pipelines.onnx_inference.nodes import assemble_onnx_detector
 from tests.conftest import assert_anomaly_maps_match, run_kedro, street_image
-from tests.pipelines.conftest import FUSION, MAP_PARAMS, TINY_NETWORK_PARAMS
+from tests.pipelines.conftest import FUSION_WEIGHTS, MAP_PARAMS, TINY_NETWORK_PARAMS
 
 SIZES = {"wide": (40, 72), "tall": (50, 30)}
 INFERENCE = {"batch_size": 2, "max_pixels": 100_000, "onnx_threads": 1}
@@ -26,7 +26,7 @@ def test_pipeline_reads_the_exported_networks_and_writes_the_maps():
         "dissimilarity_onnx",
         "inference_images",
         "params:uncertainty_maps",
-        "params:evaluation",
+        "fusion_weights",
         "params:inference",
     }
     assert pipeline.outputs() == {"onnx_inference_outputs"}
@@ -67,5 +67,5 @@ SEEDED_MAPS = {**MAP_PARAMS, "synthesis": {**MAP_PARAMS["synthesis"], "style_see
 def test_parameters_it_cannot_honour_are_named(map_params: dict, params: dict, message: str):
     with pytest.raises(ValueError, match=message):
         assemble_onnx_detector(
-            None, None, None, map_params=map_params, evaluation_params=FUSION, params=params
+            None, None, None, FUSION_WEIGHTS, map_params=map_params, params=params
         )

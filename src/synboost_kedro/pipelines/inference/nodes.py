@@ -32,9 +32,9 @@ def assemble_detector(
     segmentation_model: nn.Module,
     synthesis_model: nn.Module,
     dissimilarity_model: nn.Module,
+    fusion_weights: Mapping[str, float],
     *,
     map_params: Mapping[str, Any],
-    evaluation_params: Mapping[str, Any],
     params: Mapping[str, Any],
 ) -> AnomalyDetector:
     """The trained networks with the resolutions they were trained at and the fusion weights.
@@ -43,9 +43,11 @@ def assemble_detector(
         segmentation_model: Segmentation network.
         synthesis_model: Synthesis network.
         dissimilarity_model: Trained dissimilarity network.
+        fusion_weights: The weights the ``evaluation`` pipeline scored the ``synboost`` method
+            with (searched on the validation anomaly set, or ``evaluation.fusion.weights``), so
+            the detector scores as the evaluation table says.
         map_params: ``uncertainty_maps`` parameters: the sizes, normalisation and style seed
             the training maps were made with, and the VGG19 of the perceptual difference.
-        evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the final score.
         params: ``inference`` parameters: ``device``, ``batch_size``, ``max_pixels``.
 
     Raises:
@@ -55,23 +57,24 @@ def assemble_detector(
         segmentation_model,
         synthesis_model,
         dissimilarity_model,
-        settings=inference_settings(map_params, evaluation_params, params),
+        settings=inference_settings(map_params, fusion_weights, params),
         device=params.get("device", "auto"),
     )
 
 
 def inference_settings(
-    map_params: Mapping[str, Any], evaluation_params: Mapping[str, Any], params: Mapping[str, Any]
+    map_params: Mapping[str, Any],
+    fusion_weights: Mapping[str, float],
+    params: Mapping[str, Any],
 ) -> DetectorSettings:
     """The detector settings of the trained networks with the ``inference`` parameters'
     ``batch_size`` and ``max_pixels`` (see :func:`assemble_detector`)."""
     check_known_keys(params, INFERENCE_KEYS, "inference parameters")
     maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
     perceptual = map_params.get("perceptual") or {}
-    fusion = evaluation_params.get("fusion") or {}
     return DetectorSettings.from_map_config(
         maps,
-        fusion_weights=dict(fusion.get("weights") or {}),
+        fusion_weights=dict(fusion_weights),
         perceptual_weights=perceptual.get("weights"),
         perceptual_seed=perceptual.get("seed", 0),
         perceptual_architecture=perceptual.get("architecture", "vgg19"),

@@ -15,9 +15,9 @@ def assemble_onnx_detector(
     segmentation_onnx: onnx.ModelProto,
     synthesis_onnx: onnx.ModelProto,
     dissimilarity_onnx: onnx.ModelProto,
+    fusion_weights: Mapping[str, float],
     *,
     map_params: Mapping[str, Any],
-    evaluation_params: Mapping[str, Any],
     params: Mapping[str, Any],
 ) -> AnomalyDetector:
     """The exported networks in ONNX Runtime, at the resolutions they were trained at.
@@ -26,7 +26,7 @@ def assemble_onnx_detector(
         segmentation_onnx, synthesis_onnx, dissimilarity_onnx: The ``export`` pipeline's files.
         map_params: ``uncertainty_maps`` parameters (see
             :func:`~synboost_kedro.pipelines.inference.nodes.assemble_detector`).
-        evaluation_params: ``evaluation`` parameters; ``fusion.weights`` weigh the final score.
+        fusion_weights: The evaluated ``synboost`` fusion weights (as for ``inference``).
         params: ``inference`` parameters: ``batch_size``, ``max_pixels`` and ``onnx_threads``
             (ONNX Runtime intra-op threads; ``None`` uses one per core).
 
@@ -34,7 +34,7 @@ def assemble_onnx_detector(
         ValueError: a parameter is invalid, or ``uncertainty_maps.synthesis.style_seed`` is set
             (the exported synthesis cannot sample a style); the message names it.
     """
-    settings = inference_settings(map_params, evaluation_params, params)
+    settings = inference_settings(map_params, fusion_weights, params)
     if settings.seed is not None:
         raise ValueError(
             "Parameter uncertainty_maps.synthesis.style_seed must be null for onnx_inference, "
