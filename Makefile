@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export KEDRO_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test install lint format viz mlflow-ui clean-data
+.PHONY: demo test install lint format viz mlflow-ui notebook clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ viz: $(STAMP)
 mlflow-ui: $(STAMP)
 	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db \
 		--host 127.0.0.1 --port 5000 --workers 1
+
+# Re-run notebooks/demo.ipynb on this project's trained detector and keep its outputs (after
+# `make demo`), so readers see results without running anything.
+notebook: $(STAMP)
+	$(BIN)/python -c "import nbformat; from nbclient import NotebookClient; \
+	nb = nbformat.read('notebooks/demo.ipynb', as_version=4); \
+	NotebookClient(nb, kernel_name='python3', resources={'metadata': {'path': 'notebooks'}}).execute(); \
+	nbformat.write(nb, 'notebooks/demo.ipynb')"
 
 clean-data:
 	find data -mindepth 2 ! -name .gitkeep -delete

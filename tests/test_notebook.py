@@ -1,4 +1,5 @@
-"""notebooks/demo.ipynb executed end to end in a temporary project holding tiny trained models."""
+"""notebooks/demo.ipynb: committed with the outputs of a real run, and executed end to end in a
+temporary project holding a tiny saved detector and one labelled frame."""
 
 from __future__ import annotations
 
@@ -6,62 +7,47 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
-import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
-from tests.conftest import street_image, write_tiny_model_files
+from tests.conftest import street_image, tiny_detector
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPOSITORY / "notebooks" / "demo.ipynb"
 FALLBACK_IMAGE = Path("docs") / "images" / "synthetic_anomaly.png"
-
-# Tiny resolutions, so the tiny networks run in a fraction of a second per image.
-PARAMETERS = {
-    "uncertainty_maps": {
-        "device": "cpu",
-        "batch_size": 1,
-        "num_workers": 0,
-        "normalisation": "original",
-        "segmentation": {"height": 32, "width": 64},
-        "synthesis": {"height": 16, "width": 32, "style_seed": None},
-        "perceptual": {"height": 16, "width": 32, "weights": None, "seed": 0},
-    },
-    "evaluation": {"fusion": {"weights": {"dissimilarity": 0.75, "entropy": 0.25}}},
-    "inference": {"batch_size": 1, "max_pixels": 4096 * 4096},
-}
+#: The committed outputs stay small enough for the repository and a browser.
+MAX_OUTPUT_BYTES = 1_500_000
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder found from its ``notebooks/`` folder, with models, conf and one image.
+    """A project folder found from its ``notebooks/`` folder, with a detector and one frame.
 
-    The models and the image sit outside the default paths, so the notebook only finds them
+    The detector and the frame sit outside the default paths, so the notebook only finds them
     through its environment variables; the fallback image is the repository's.
     """
     root = tmp_path / "project"
     (root / "notebooks").mkdir(parents=True)
     (root / "pyproject.toml").touch()
-    conf = root / "conf" / "base"
-    conf.mkdir(parents=True)
-    (root / "conf" / "local").mkdir()
-    for section, values in PARAMETERS.items():
-        (conf / f"parameters_{section}.yml").write_text(yaml.safe_dump({section: values}))
+    (root / "conf").mkdir()
     (root / FALLBACK_IMAGE).parent.mkdir(parents=True)
     shutil.copy(REPOSITORY / FALLBACK_IMAGE, root / FALLBACK_IMAGE)
 
-    models = tmp_path / "models"
-    models.mkdir()
-    write_tiny_model_files(models)
-    images = tmp_path / "images"
-    images.mkdir()
-    Image.fromarray(street_image(40, 72)).save(images / "street.png")
+    tiny_detector().save(tmp_path / "detector")
+    benchmark = tmp_path / "benchmark"
+    (benchmark / "images").mkdir(parents=True)
+    (benchmark / "labels").mkdir()
+    Image.fromarray(street_image(40, 72)).save(benchmark / "images" / "street.png")
+    labels = np.zeros((40, 72), np.uint8)
+    labels[:10] = 255
+    labels[25:35, 30:40] = 1
+    Image.fromarray(labels).save(benchmark / "labels" / "street.png")
 
-    monkeypatch.setenv("SYNBOOST_MODELS_DIR", str(models))
-    monkeypatch.setenv("SYNBOOST_IMAGES_DIR", str(images))
-    monkeypatch.setenv("SYNBOOST_FIGURES_DIR", str(tmp_path / "figures"))
+    monkeypatch.setenv("SYNBOOST_DETECTOR_DIR", str(tmp_path / "detector"))
+    monkeypatch.setenv("SYNBOOST_BENCHMARK_DIR", str(benchmark))
     monkeypatch.delenv("SYNBOOST_PROJECT_ROOT", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     # The inline backend turns each figure into an image/png output, whatever the caller set.
@@ -86,30 +72,40 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [output for cell in notebook.cells for output in cell.get("outputs", [])]
 
 
-def test_committed_notebook_has_no_outputs():
+def _figures(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [output for output in _outputs(notebook) if "image/png" in output.get("data", {})]
+
+
+def test_committed_notebook_shows_a_real_run_top_to_bottom():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
 
     nbformat.validate(notebook)
-    assert not _outputs(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
+    assert not [output for output in _outputs(notebook) if output.output_type == "error"]
+    assert len(_figures(notebook)) == 2
+    assert len(NOTEBOOK.read_bytes()) < MAX_OUTPUT_BYTES
 
 
-def test_notebook_shows_and_saves_a_figure_per_bundled_image(project, tmp_path):
-    outputs = _outputs(_execute(project))
+def test_notebook_shows_each_frame_beside_its_ground_truth_and_writes_nothing(project):
+    before = sorted(project.rglob("*"))
 
-    figures = [output for output in outputs if "image/png" in output.get("data", {})]
-    assert len(figures) == 2
-    texts = "".join(output.get("data", {}).get("text/plain", "") for output in outputs)
-    # The detector runs at the resolutions of the project's parameters, not the defaults.
+    notebook = _execute(project)
+
+    assert len(_figures(notebook)) == 2
+    texts = "".join(output.get("data", {}).get("text/plain", "") for output in _outputs(notebook))
+    # The detector runs with the saved settings (tiny sizes), not the defaults.
     assert "segmentation_size=(32, 64)" in texts
-    assert "'street': (40, 72, 3)" in texts and "'synthetic_anomaly': (256, 512, 3)" in texts
-    saved = sorted((tmp_path / "figures").iterdir())
-    assert [path.name for path in saved] == ["street.png", "synthetic_anomaly.png"]
-    with Image.open(saved[0]) as figure:
-        assert figure.width > 1000
+    assert "'street': ((40, 72, 3), [0, 1, 255])" in texts
+    assert "'synthetic_anomaly': ((256, 512, 3), None)" in texts
+    written = set(project.rglob("*")) - set(before)
+    assert not {path for path in written if "__pycache__" not in path.parts} - {
+        project / "notebooks" / ".ipynb_checkpoints"
+    }
 
 
-def test_missing_models_stop_the_notebook_telling_to_run_make_demo(project, tmp_path):
-    (tmp_path / "models" / "synthesis_model.pt").unlink()
+def test_a_missing_detector_stops_the_notebook_telling_to_run_make_demo(project, tmp_path):
+    (tmp_path / "detector" / "detector.json").unlink()
 
-    with pytest.raises(CellExecutionError, match=r"synthesis_model\.pt.*Run `make demo`"):
+    with pytest.raises(CellExecutionError, match=r"No trained detector .*Run `make demo`"):
         _execute(project)

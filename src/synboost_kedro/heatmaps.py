@@ -1,4 +1,5 @@
-"""Colour renderings of anomaly scores: a heat map, and the heat map blended over the image."""
+"""Colour renderings of anomaly scores (a heat map, and the heat map blended over the image) and
+of anomaly ground truth."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import numpy as np
 
 #: Matplotlib colour map of the heat maps (dark = normal, bright = anomalous).
 COLOUR_MAP = "inferno"
+#: Colours of the anomaly ground truth values 0 (normal), 1 (anomaly) and 255 (ignored).
+GROUND_TRUTH_COLOURS = {"normal": (90, 90, 90), "anomaly": (255, 140, 0), "ignored": (0, 0, 0)}
 
 
 @functools.cache
@@ -42,3 +45,11 @@ def overlay(image: np.ndarray, scores: np.ndarray, alpha: float = 0.6) -> np.nda
     weight = (alpha * np.clip(scores, 0, 1))[..., None]
     blended = (1 - weight) * image + weight * heat_map(scores)
     return blended.round().astype(np.uint8)
+
+
+def ground_truth_colours(labels: np.ndarray) -> np.ndarray:
+    """``[H, W]`` labels (1 anomaly, 0 normal, else ignored) in :data:`GROUND_TRUTH_COLOURS`."""
+    colours = np.zeros((*labels.shape, 3), dtype=np.uint8)
+    colours[labels == 0] = GROUND_TRUTH_COLOURS["normal"]
+    colours[labels == 1] = GROUND_TRUTH_COLOURS["anomaly"]
+    return colours

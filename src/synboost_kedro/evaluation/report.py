@@ -13,10 +13,10 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from synboost_kedro.heatmaps import GROUND_TRUTH_COLOURS, ground_truth_colours  # noqa: E402
 from synboost_kedro.metrics import AnomalyMetrics, PixelMetrics  # noqa: E402
 
 #: Ground-truth colours of the overlays: normal, anomaly, and ignored (void) pixels.
-LABEL_COLOURS = {"normal": (90, 90, 90), "anomaly": (255, 140, 0), "ignored": (0, 0, 0)}
 
 #: Columns of the metrics table: (header, key in ``AnomalyMetrics.scalars()``, scale).
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -158,7 +158,7 @@ def overlay_figure(
         row[0].set_ylabel(f"{frame_id}\nAP {100 * average_precision:.1f}", fontsize=8)
         row[1].imshow(image)
         heat = row[1].imshow(scores, cmap="inferno", alpha=0.65, vmin=0, vmax=1)
-        row[2].imshow(_label_colours(labels))
+        row[2].imshow(ground_truth_colours(labels))
         for axis in row:
             axis.set_xticks([])
             axis.set_yticks([])
@@ -168,19 +168,11 @@ def overlay_figure(
     figure.legend(
         handles=[
             Patch(color=np.array(colour) / 255, label=label)
-            for label, colour in LABEL_COLOURS.items()
+            for label, colour in GROUND_TRUTH_COLOURS.items()
         ],
         loc="outside lower right",
-        ncols=len(LABEL_COLOURS),
+        ncols=len(GROUND_TRUTH_COLOURS),
         title="ground truth",
     )
     figure.suptitle(title)
     return figure
-
-
-def _label_colours(labels: np.ndarray) -> np.ndarray:
-    """Each label value in its :data:`LABEL_COLOURS` colour (anything else is ignored: black)."""
-    colours = np.zeros((*labels.shape, 3), dtype=np.uint8)
-    colours[labels == 0] = LABEL_COLOURS["normal"]
-    colours[labels == 1] = LABEL_COLOURS["anomaly"]
-    return colours
