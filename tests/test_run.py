@@ -73,3 +73,16 @@ def test_kedro_cli_runs_a_pipeline_and_viz_lists_them(kedro_project: Path):
     assert "generate_cityscapes_train_node" in node_names or any(
         "Generate Cityscapes Train" in name for name in node_names
     )
+    # The view `make viz` opens: `train`, drawn in layer bands (no cycle between layers), its
+    # evaluation sets collapsed into one box each.
+    train = json.loads((kedro_project / "build/api/pipelines/train").read_text())
+    assert train["layers"] == [
+        "raw",
+        "reference_networks",
+        "primary",
+        "feature",
+        "models",
+        "model_output",
+        "reporting",
+    ]
+    assert {"fs_lost_and_found", "photo_objects"} <= set(train["modular_pipelines"])

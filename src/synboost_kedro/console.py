@@ -23,6 +23,8 @@ UPSTREAM_WARNINGS: tuple[str, ...] = (
     # omegaconf 2.4 deprecated register_new_resolver; Kedro's OmegaConfigLoader and kedro-mlflow
     # still call it, three times per run.
     r"register_new_resolver\(\) is deprecated",
+    # kedro-viz 12.5 still uses FastAPI's ORJSONResponse, deprecated in FastAPI 0.130.
+    r"ORJSONResponse is deprecated",
 )
 
 #: The formatter of ``conf/logging.yml``'s plain handlers, which a terminal upgrades to rich.
