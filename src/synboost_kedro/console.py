@@ -23,7 +23,7 @@ UPSTREAM_WARNINGS: tuple[str, ...] = (
     # omegaconf 2.4 deprecated register_new_resolver; Kedro's OmegaConfigLoader and kedro-mlflow
     # still call it, three times per run.
     r"register_new_resolver\(\) is deprecated",
-    # kedro-viz 12.5 still uses FastAPI's ORJSONResponse, deprecated in FastAPI 0.130.
+    # kedro-viz 12.5 still uses FastAPI's deprecated ORJSONResponse.
     r"ORJSONResponse is deprecated",
 )
 
