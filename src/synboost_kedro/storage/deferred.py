@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from tqdm.auto import tqdm
+from synboost_kedro.utils.progress import progress_bar
 
 Item_co = TypeVar("Item_co", covariant=True)
 
@@ -61,9 +61,7 @@ def write_pending(
         items = data(stored)
     skipped = len(stored.intersection(frame_ids))
     written = 0
-    for item in tqdm(
-        items, total=len(frame_ids) - skipped, desc=description, unit="frame", leave=False
-    ):
+    for item in progress_bar(items, description, "frame", total=len(frame_ids) - skipped):
         write(item)
         written += 1
     return written, skipped

@@ -191,7 +191,7 @@ class ProcessedSet:
             stored,
             lambda _, item: item() if callable(item) else item,
             lambda frame: self.write_frame(frame, provenance),
-            f"frames of {Path(self.root).name}",
+            f"writing {Path(self.root).parent.name}/{Path(self.root).name}",
         )
         if skipped:
             logger.info("'%s': %d frames already stored, skipped", self.root, skipped)

@@ -17,10 +17,10 @@ from typing import Any
 import torch
 from torch import nn
 from torch.optim import Optimizer
-from tqdm.auto import tqdm
 
 from synboost_kedro.utils import atomic_path
 from synboost_kedro.utils.checkpoint_files import read_checkpoint
+from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ def run_resumable_epochs(
         One record per epoch, ``{"epoch": e, **train_one_epoch(e)}``, resumed ones included.
     """
     start, history = checkpointer.restore()
-    for epoch in tqdm(
-        range(start, epochs), initial=start, total=epochs, desc=description, unit="epoch"
+    for epoch in progress_bar(
+        range(start, epochs), description, "epoch", initial=start, total=epochs
     ):
         record = {"epoch": epoch, **train_one_epoch(epoch)}
         history.append(record)

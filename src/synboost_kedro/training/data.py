@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 from synboost_kedro.cityscapes import LABEL_TO_TRAIN_ID
 from synboost_kedro.frames import CityscapesFrame
+from synboost_kedro.utils.progress import progress_bar
 
 FrameLoader = Callable[[], CityscapesFrame]
 
@@ -101,7 +101,7 @@ def load_frames(
         raise ValueError(f"No frames to load for {description}")
     parts = [
         frame_to_tensors(loaders[frame_id](), height, width)
-        for frame_id in tqdm(sorted(loaders), desc=f"Loading {description}", unit="frame")
+        for frame_id in progress_bar(sorted(loaders), f"loading {description}", "frame")
     ]
     return FrameTensors(
         torch.cat([part.images for part in parts]),

@@ -27,7 +27,6 @@ import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
-from tqdm.auto import tqdm
 
 from synboost_kedro.frames import IGNORE
 from synboost_kedro.metrics import PixelMetricAccumulator
@@ -42,6 +41,7 @@ from synboost_kedro.training.dissimilarity_config import (
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
 from synboost_kedro.utils import seed_everything
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def train_dissimilarity(
     val_loader = _loader(val_set, config, sampler=None, device=device)
 
     epochs = range(completed, config.epochs)
-    for epoch in tqdm(epochs, desc="epochs", unit="epoch", disable=not group.is_main):
+    for epoch in progress_bar(epochs, "dissimilarity training", "epoch", show=group.is_main):
         sampler.set_epoch(epoch)
         learning_rate = optimizer.param_groups[0]["lr"]
         train_loss = _train_epoch(
@@ -275,7 +275,7 @@ def _train_epoch(
     """One pass over the training batches; the mean of the (global) batch losses."""
     model.train()
     losses = []
-    for stored in tqdm(loader, desc="train", unit="batch", leave=False, disable=not group.is_main):
+    for stored in progress_bar(loader, "training", "batch", show=group.is_main, leave=False):
         batch = _to_device(stored, device)
         if not group.has_labels(batch["label"]):
             # A weighted mean over zero pixels is NaN and would poison every weight.
@@ -304,7 +304,7 @@ def evaluate(
     model.eval()
     losses = []
     accumulator = PixelMetricAccumulator()
-    for stored in tqdm(loader, desc="validate", unit="batch", leave=False):
+    for stored in progress_bar(loader, "validation", "batch", leave=False):
         batch = _to_device(stored, device)
         logits = network_outputs(model, batch)
         if (batch["label"] != IGNORE).any():

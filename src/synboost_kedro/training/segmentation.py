@@ -9,13 +9,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from synboost_kedro.cityscapes import IGNORE_TRAIN_ID, NUM_TRAIN_IDS, TRAIN_ID_NAMES
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.training.checkpointing import EpochCheckpointer, run_resumable_epochs
 from synboost_kedro.training.class_weights import enet_class_weights
 from synboost_kedro.training.data import FrameLoader, FrameTensors, epoch_batches, load_frames
+from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,13 @@ def train_segmentation(
             data, training["batch_size"], training["seed"], epoch, training["flip"]
         )
         for step, batch in enumerate(
-            tqdm(batches, total=batches_per_epoch, desc=f"epoch {epoch + 1}", leave=False)
+            progress_bar(
+                batches,
+                f"segmentation epoch {epoch + 1}",
+                "batch",
+                total=batches_per_epoch,
+                leave=False,
+            )
         ):
             learning_rate = _poly_learning_rate(
                 training["learning_rate"], epoch * batches_per_epoch + step, total_steps

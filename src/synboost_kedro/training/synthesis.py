@@ -14,7 +14,6 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from synboost_kedro.models.synthesis import SemanticImageSynthesiser, create_synthesis_model
 from synboost_kedro.models.synthesis.discriminator import PatchDiscriminator
@@ -28,6 +27,7 @@ from synboost_kedro.training.synthesis_losses import (
     hinge_discriminator_loss,
     reconstruction_losses,
 )
+from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,9 @@ def train_synthesis(
         batches = epoch_batches(
             data, training["batch_size"], training["seed"], epoch, training["flip"]
         )
-        for batch in tqdm(batches, total=batches_per_epoch, desc=f"epoch {epoch + 1}", leave=False):
+        for batch in progress_bar(
+            batches, f"synthesis epoch {epoch + 1}", "batch", total=batches_per_epoch, leave=False
+        ):
             real = batch.images_signed
             fake = model.synthesise(batch.label_ids.long(), batch.instance_ids.long(), real, noise)
             losses = reconstruction_losses(fake, real, weights, perceptual)

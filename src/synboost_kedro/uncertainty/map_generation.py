@@ -23,7 +23,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, default_collate
-from tqdm.auto import tqdm
 
 from synboost_kedro.cityscapes import TRAIN_TO_LABEL_ID
 from synboost_kedro.frames import ProcessedFrame
@@ -39,6 +38,7 @@ from synboost_kedro.uncertainty.frame_inputs import (
 )
 from synboost_kedro.uncertainty.quantise import signed_to_uint8, uint8_to_unit, unit_to_uint8
 from synboost_kedro.uncertainty.softmax_maps import SoftmaxMaps, softmax_uncertainty
+from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +112,7 @@ def compute_maps(
         num_workers=config.num_workers,
         pin_memory=config.device.type == "cuda",
     )
-    samples = tqdm(
-        loader, total=len(frame_ids), desc="uncertainty maps", unit="frame", disable=not progress
-    )
+    samples = progress_bar(loader, "uncertainty maps", "frame", show=progress, total=len(frame_ids))
     for batch in batches_by_size(samples, config.batch_size):
         # Left before yielding, so the consumer never runs in inference mode.
         with torch.inference_mode():
@@ -306,4 +304,5 @@ class MapProducer:
             self._config.batch_size,
             self._config.num_workers,
         )
-        return compute_maps(self._frame_loaders, todo, self._models, self._config, progress=True)
+        # The dataset that drives this producer draws the bar of the frames it writes.
+        return compute_maps(self._frame_loaders, todo, self._models, self._config)
