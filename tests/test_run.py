@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import mlflow
+import pytest
 
 from synboost_kedro.pipeline_registry import PIPELINE_NAMES, register_pipelines
 from tests.conftest import TINY_PARAMS, run_kedro
@@ -86,3 +87,17 @@ def test_kedro_cli_runs_a_pipeline_and_viz_lists_them(kedro_project: Path):
         "reporting",
     ]
     assert {"fs_lost_and_found", "photo_objects"} <= set(train["modular_pipelines"])
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"inference.devcie": "cpu"}, r"'devcie' \(did you mean 'device'\?\)"),
+        ({"inferenec.device": "cpu"}, r"'inferenec' \(did you mean 'inference'\?\)"),
+    ],
+)
+def test_a_typo_in_params_stops_the_run_before_any_node(kedro_project: Path, params, named):
+    with pytest.raises(ValueError, match=named):
+        run_kedro(kedro_project, "synthetic_data", params)
+
+    assert not (kedro_project / "data/01_raw/cityscapes").exists()

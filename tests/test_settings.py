@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from kedro.config import OmegaConfigLoader
 
-from synboost_kedro.pipelines.data_preparation.nodes import swap_settings
-from synboost_kedro.pipelines.dissimilarity_training.nodes import training_config
-from synboost_kedro.pipelines.evaluation.nodes import PARAMETER_KEYS as EVALUATION_KEYS
 from synboost_kedro.pipelines.inference.nodes import inference_settings
-from synboost_kedro.pipelines.reference_models.nodes import PARAMETER_KEYS, selected_model
-from synboost_kedro.pipelines.synthetic_data.nodes import PARAMETER_KEYS as SYNTHETIC_KEYS
+from synboost_kedro.pipelines.parameters import SECTION_CHECKS, check_parameters
 from synboost_kedro.settings import CONFIG_LOADER_ARGS
-from synboost_kedro.uncertainty import MapConfig
-from synboost_kedro.utils.strict_fields import check_known_keys
 from tests.conftest import PROJECT_ROOT
 
 
@@ -26,15 +20,8 @@ def _parameters(env: str) -> dict:
 def test_every_section_of_every_environment_is_valid(env: str):
     params = _parameters(env)
 
-    check_known_keys(params["synthetic_data"], SYNTHETIC_KEYS, "synthetic_data")
-    swap_settings(params["data_preparation"])
-    for kind in ("segmentation", "synthesis"):
-        section = params[f"reference_{kind}"]
-        check_known_keys(section, PARAMETER_KEYS[kind], kind)
-        selected_model(kind, section["model"])
-    MapConfig.from_params(params["uncertainty_maps"], "prediction")
-    training_config(params["dissimilarity_training"], params["uncertainty_maps"]["perceptual"])
-    check_known_keys(params["evaluation"], EVALUATION_KEYS, "evaluation")
+    assert set(params) == set(SECTION_CHECKS)
+    check_parameters(params)
     fusion_weights = params["evaluation"]["fusion"]["weights"]
     inference_settings(params["uncertainty_maps"], fusion_weights, params["inference"])
 

@@ -14,6 +14,7 @@ import click
 import mlflow
 from kedro.framework.hooks import hook_impl
 
+from synboost_kedro.pipelines.parameters import check_parameters
 from synboost_kedro.storage.tracking_store import relocate_artifact_root, sqlite_database
 
 logger = logging.getLogger(__name__)
@@ -133,3 +134,11 @@ class TrackingHook:
                 COMMAND_TAG: command_line(run_params),
             }
         )
+
+
+class ParameterCheckHook:
+    """Refuses a run whose parameters hold an unknown key or an invalid value, before it starts."""
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
+        check_parameters(catalog.load("parameters"))

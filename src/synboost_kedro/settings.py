@@ -3,12 +3,12 @@
 from kedro.config import OmegaConfigLoader
 
 from synboost_kedro.console import quiet_upstream_warnings, rich_logging_on_terminal
-from synboost_kedro.hooks import TrackingHook
+from synboost_kedro.hooks import ParameterCheckHook, TrackingHook
 
 quiet_upstream_warnings()
 rich_logging_on_terminal()
 
-HOOKS = (TrackingHook(),)
+HOOKS = (ParameterCheckHook(), TrackingHook())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -63,8 +63,12 @@ def _export(
     return onnx_model, result.to_dict()
 
 
+#: The ``export`` parameters.
+EXPORT_KEYS = ("height", "width", "seed", "tolerance")
+
+
 def _validated(params: dict[str, Any]) -> tuple[int, int, int, float]:
-    check_known_keys(params, ("height", "width", "seed", "tolerance"), "export parameters")
+    check_known_keys(params, EXPORT_KEYS, "export parameters")
     for key in ("height", "width"):
         if not isinstance(params.get(key), int) or params[key] <= 0:
             raise ValueError(f"export.{key} must be a positive integer, got {params.get(key)!r}")

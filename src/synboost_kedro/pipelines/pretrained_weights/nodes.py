@@ -20,6 +20,10 @@ from synboost_kedro.utils.strict_fields import check_known_keys
 logger = logging.getLogger(__name__)
 
 
+#: The ``pretrained_weights.hed_vgg16`` parameters.
+HED_VGG16_KEYS = ("activation_scale",)
+
+
 def convert_hed_vgg16(
     params: dict[str, Any],
 ) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
@@ -32,7 +36,7 @@ def convert_hed_vgg16(
         The state dict, and what was checked (source file, checksum, tensor and parameter count),
         which is logged to MLflow.
     """
-    check_known_keys(params, ("activation_scale",), "pretrained_weights.hed_vgg16 parameters")
+    check_known_keys(params, HED_VGG16_KEYS, "pretrained_weights.hed_vgg16 parameters")
     scale = params.get("activation_scale")
     scale = DEFAULT_ACTIVATION_SCALE if scale is None else float(scale)
     if scale <= 0:

@@ -80,6 +80,10 @@ PARAMETER_KEYS = {
 TrainingLoop = Callable[..., tuple[nn.Module, list[dict[str, float]]]]
 
 
+#: The ``reference_example`` parameters.
+EXAMPLE_KEYS = ("frames",)
+
+
 def fit_segmentation_model(
     train_frames: dict[str, FrameLoader], params: dict[str, Any]
 ) -> tuple[nn.Module, MetricHistory]:
@@ -154,7 +158,7 @@ def draw_reference_example(
             the size it is scored at.
         synthesis_evaluation: ``reference_synthesis.evaluation``.
     """
-    check_known_keys(params, ("frames",), "reference_example parameters")
+    check_known_keys(params, EXAMPLE_KEYS, "reference_example parameters")
     grid = reference_example_grid(
         segmentation_model,
         synthesis_model,
