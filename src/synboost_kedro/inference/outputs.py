@@ -20,6 +20,7 @@ from synboost_kedro.cityscapes import colourise_train_ids
 from synboost_kedro.heatmaps import heat_map, overlay
 from synboost_kedro.inference.analysis import AnomalyAnalysis
 from synboost_kedro.storage.image_files import write_image
+from synboost_kedro.storage.score_files import SMIYC_SUFFIX, write_smiyc_scores
 from synboost_kedro.utils import atomic_path, atomic_write_bytes
 
 #: ``(name, RGB image, analysis)`` of one image.
@@ -39,13 +40,11 @@ OUTPUT_KINDS = (
     "distance",
     "perceptual",
 )
-#: ``default``: every map per kind; ``smiyc``: one float16 ``<name>.hdf5`` score file per image.
+#: ``default``: every map per kind; ``smiyc``: one float16 ``<name>.hdf5`` score file per image,
+#: SegmentMeIfYouCan's layout (``storage/score_files.py``).
 OUTPUT_FORMATS = ("default", "smiyc")
 #: Which images were written and which were skipped (with why), beside the outputs.
 SUMMARY_FILE = "summary.json"
-#: SegmentMeIfYouCan's stored scores: HDF5 dataset ``value``, float16, gzip level 9.
-SMIYC_DATASET = "value"
-SMIYC_SUFFIX = ".hdf5"
 _UINT16_MAX = np.iinfo(np.uint16).max
 
 
@@ -80,21 +79,6 @@ def write_every_map(
         write_image(folder / kind / f"{name}.png", array)
 
 
-def write_smiyc_scores(folder: Path, name: str, scores: np.ndarray) -> None:
-    """``<folder>/<name>.hdf5`` as SegmentMeIfYouCan stores a method's output: the score map as
-    float16 in the dataset ``value``, gzip level 9 (docs/evaluation.md, "Commands")."""
-    import h5py  # on use: only this format needs it
-
-    with atomic_path(folder / f"{name}{SMIYC_SUFFIX}") as tmp:
-        with h5py.File(tmp, "w") as file:
-            file.create_dataset(
-                SMIYC_DATASET,
-                data=scores.astype(np.float16),
-                compression="gzip",
-                compression_opts=9,
-            )
-
-
 def write_outputs(
     folder: str | os.PathLike,
     producer: InferenceProducer,
@@ -127,7 +111,7 @@ def write_outputs(
         producer(), desc="anomaly maps", unit="image", disable=not progress
     ):
         if output_format == "smiyc":
-            write_smiyc_scores(folder, name, analysis.anomaly)
+            write_smiyc_scores(folder / f"{name}{SMIYC_SUFFIX}", analysis.anomaly)
         else:
             write_every_map(folder, name, image, analysis, overlay_alpha)
         written.append(name)
