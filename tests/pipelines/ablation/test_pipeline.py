@@ -15,6 +15,7 @@ from synboost_kedro.cityscapes import LABEL_ID_BY_NAME
 from synboost_kedro.datasets import CityscapesDataset
 from synboost_kedro.evaluation.folders import measure_score_folders
 from synboost_kedro.models.model_file import read_model_file
+from synboost_kedro.pipeline_registry import register_pipelines
 from synboost_kedro.pipelines.ablation.nodes import VARIANTS
 from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
 from tests.conftest import make_frame, run_kedro, torch_threads, write_processed_set
@@ -47,6 +48,17 @@ def _write_inputs(project: Path) -> dict[str, np.ndarray]:
     CityscapesDataset(str(project / "data/01_raw/cityscapes"), "train").save(frames)
     (project / "data/06_models/vgg16_hed.json").write_text("{}")
     return {frame_id: frame.label_ids for frame_id, frame in frames.items()}
+
+
+def test_registered_but_not_part_of_the_default_run():
+    from kedro.framework.project import configure_project
+
+    configure_project("synboost_kedro")
+    pipelines = register_pipelines()
+
+    ablation = {node.name for node in pipelines["ablation"].nodes}
+    assert "ablation.full.train" in ablation
+    assert ablation.isdisjoint(node.name for node in pipelines["__default__"].nodes)
 
 
 def _row(rows: list[dict[str, str]], set_name: str, variant: str) -> float:
