@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import h5py
@@ -61,6 +62,26 @@ def test_smiyc_format_writes_one_float16_score_file_per_frame(model_and_images, 
     assert sorted(path.name for path in tmp_path.glob("*.hdf5")) == ["a.hdf5", "b.hdf5"]
     with h5py.File(tmp_path / "b.hdf5") as file:
         assert file["value"].dtype == np.float16 and file["value"].shape == (41, 72)
+
+
+def test_a_bad_image_is_skipped_and_listed(model_and_images, tmp_path):
+    model, images = model_and_images
+    folder = tmp_path / "images"
+    folder.mkdir()
+    (folder / "a.png").write_bytes((images / "a.png").read_bytes())
+    (folder / "broken.png").write_bytes(b"\x89PNG not really")
+
+    result = _predict(
+        str(folder), str(tmp_path / "out"), "--model", str(model), "--format", "smiyc"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "outputs of 1 image(s)" in result.output and "skipped 1" in result.output
+    summary = json.loads((tmp_path / "out" / SUMMARY_FILE).read_text())
+    assert summary["written"] == ["a"]
+    assert "broken.png': unreadable" in summary["skipped"]["broken"]
+    strict = _predict(str(folder), str(tmp_path / "out"), "--model", str(model), "--strict")
+    assert strict.exit_code == 1 and "broken.png': unreadable" in strict.output
 
 
 def test_default_model_is_where_the_inference_pipeline_saves_it(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from synboost_kedro.commands.errors import user_errors
+from synboost_kedro.commands.console import show_warnings, user_errors
 from synboost_kedro.evaluation.folders import LABEL_LAYOUTS, measure_score_folders
 from synboost_kedro.evaluation.report import metrics_markdown, mlflow_metrics
 from synboost_kedro.evaluation.set_metrics import TRACKS
@@ -91,6 +91,7 @@ def evaluate(
     the labelled pixels (255 is ignored), then SegmentMeIfYouCan's sIoU, PPV and mean F1 at each
     method's best-F1 threshold.
     """
+    show_warnings()
     folders = named_folders(scores)
     with user_errors():
         result = measure_score_folders(folders, labels, layout, track)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from synboost_kedro.commands.errors import user_errors
+from synboost_kedro.commands.console import show_warnings, user_errors
 from synboost_kedro.inference import AnomalyDetector
 from synboost_kedro.inference.analysis import ImageStream
 from synboost_kedro.inference.outputs import OUTPUT_FORMATS, SUMMARY_FILE, write_outputs
@@ -77,14 +77,14 @@ def predict(
     entropy/, distance/ and perceptual/ PNGs, as `synboost-kedro run --pipelines inference` does.
     Both formats list the images written and skipped in summary.json.
     """
+    show_warnings()
     detector = load_detector(model, device)
     with user_errors():
         images = image_folder_loaders(input_dir)
         stream = ImageStream(detector.analyse_stream, images, strict, detector.settings.max_pixels)
         summary = write_outputs(output_dir, stream, output_format, progress=True)
+    skipped = summary["skipped"]
     click.echo(
         f"Wrote the outputs of {len(summary['written'])} image(s) to '{output_dir}' "
-        f"({output_format} format; {SUMMARY_FILE} lists them)"
+        f"({output_format} format), skipped {len(skipped)}: {SUMMARY_FILE} lists them"
     )
-    for name, reason in summary["skipped"].items():
-        click.echo(f"Skipped '{name}': {reason}", err=True)

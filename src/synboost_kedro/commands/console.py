@@ -1,11 +1,18 @@
-"""What a command prints when its input is wrong: the library's message, without a traceback."""
+"""What a command shows its user: the library's warnings, and its errors as one line."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 
 import click
+
+
+def show_warnings() -> None:
+    """Print the library's warnings (a skipped image, an unlabelled score file) on stderr: the
+    package logger is silent until its user configures logging."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
 
 @contextlib.contextmanager
