@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from synboost_kedro.cityscapes import LABEL_ID_BY_NAME
-from synboost_kedro.datasets import ProcessedDataset
+from synboost_kedro.datasets import ProcessedDataset, ScoreMapDataset
 from synboost_kedro.frames import ANOMALY, IGNORE, CityscapesFrame, ProcessedFrame
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.models.dissimilarity import create_dissimilarity_model
@@ -295,3 +295,29 @@ def write_tiny_model_files(folder: Path) -> None:
     }
     for kind, network in networks.items():
         write_model_file(network, folder / f"{kind}_model.pt")
+
+
+#: The evaluation pipeline's stored methods (``evaluation.BASE_METHODS``).
+STORED_METHODS = ("entropy", "distance", "perceptual", "dissimilarity")
+STORED_SIZE = (24, 40)
+STORED_FRAME_IDS = ("f0", "f1", "f2")
+
+
+def write_stored_set(root: Path) -> tuple[Path, Path]:
+    """A labelled set and its float16 scores as the evaluation pipeline stores them: the labels
+    (``<root>/set/labels``) and the scores (``<root>/scores/<method>``)."""
+    rng = np.random.default_rng(0)
+    frames, scores = {}, {}
+    for index, frame_id in enumerate(STORED_FRAME_IDS):
+        label = np.zeros(STORED_SIZE, np.uint8)
+        label[4 + index : 14 + index, 8:30] = 1
+        label[0] = 255
+        image = rng.integers(0, 256, (*STORED_SIZE, 3), dtype=np.uint8)
+        frames[frame_id] = ProcessedFrame(frame_id, image=image, label=label)
+        scores[frame_id] = {
+            method: (0.4 * label * rng.random() + rng.random(STORED_SIZE)).astype(np.float16)
+            for method in STORED_METHODS
+        }
+    ProcessedDataset(str(root / "set"), ["image", "label"]).save(frames)
+    ScoreMapDataset(str(root / "scores"), STORED_METHODS).save(scores)
+    return root / "set", root / "scores"

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("training", "uncertainty", "evaluation", "export"),
     ("inference",),
-    ("datasets",),
+    ("datasets", "commands"),
     ("pipelines",),
     ("hooks", "console", "settings", "pipeline_registry", "__main__", "__init__"),
 )

@@ -33,6 +33,10 @@ PIPELINE_NAMES: tuple[str, ...] = (
     "onnx_inference",
 )
 
+# Registered, but not part of the default run: `kedro run --pipelines ablation` trains three more
+# networks (docs/ablation.md).
+OPTIONAL_PIPELINE_NAMES: tuple[str, ...] = ("ablation",)
+
 # The user-facing training job (``kedro run --pipelines train``): everything after the raw data.
 TRAIN_STAGES: tuple[str, ...] = (
     "pretrained_weights",
@@ -68,7 +72,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     """
     pipelines = {
         name: importlib.import_module(f"synboost_kedro.pipelines.{name}").create_pipeline()
-        for name in PIPELINE_NAMES
+        for name in PIPELINE_NAMES + OPTIONAL_PIPELINE_NAMES
     }
     # Run alone they register the detector; summed with another pipeline on the command line
     # they become plain pipelines, and kedro-mlflow logs no model.

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,20 @@ def test_void_settings_reach_the_label():
     assert plain.label[0, :3].tolist() == [0, 0, 0]
     assert marked.label[0, :3].tolist() == [255, 1, 0]
     np.testing.assert_array_equal(marked.label[1:], plain.label[1:])
+
+
+def test_without_swapping_only_void_objects_are_anomalies():
+    frame = _frame()
+    label_ids = frame.label_ids.copy()
+    label_ids[0, :2] = LABEL_ID_BY_NAME["dynamic"]
+    frame = CityscapesFrame(frame.frame_id, frame.image, label_ids, frame.instance_ids)
+    settings = dataclasses.replace(_swapping_settings(frame), void_label_ids=(5,))
+
+    void_only = make_training_frame(frame, dataclasses.replace(settings, swap_instances=False))
+
+    assert make_training_frame(frame, settings).label.sum() > 2  # a car was swapped too
+    assert np.argwhere(void_only.label == 1).tolist() == [[0, 0], [0, 1]]
+    np.testing.assert_array_equal(void_only.label_ids, frame.label_ids)
 
 
 def test_bad_replacement_list_is_refused_at_construction():

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
 
-from synboost_kedro.images import read_image_file
-
-logger = logging.getLogger(__name__)
-
-#: File suffixes read as images (case-insensitive); other files are skipped with a warning.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff", ".webp")
-
-ImageLoader = Callable[[], np.ndarray]
+from synboost_kedro.storage.image_folder import ImageLoader, image_folder_loaders
 
 
 class ImageFolderDataset(AbstractDataset[Any, dict[str, ImageLoader]]):
@@ -55,36 +44,10 @@ class ImageFolderDataset(AbstractDataset[Any, dict[str, ImageLoader]]):
         Raises:
             DatasetError: the folder is missing or holds no image, or two files share a name.
         """
-        if not self._path.is_dir():
-            raise DatasetError(f"Image folder '{self._path}' does not exist")
-        files = sorted(
-            path
-            for path in (self._path.rglob("*") if self._recursive else self._path.iterdir())
-            if path.is_file() and not path.name.startswith(".")
-        )
-        images = [path for path in files if path.suffix.lower() in IMAGE_SUFFIXES]
-        skipped = [path.name for path in files if path not in images]
-        if skipped:
-            logger.warning(
-                "Skipping %d file(s) of '%s' that are not images (%s): %s",
-                len(skipped),
-                self._path,
-                ", ".join(IMAGE_SUFFIXES),
-                skipped[:5],
-            )
-        if not images:
-            raise DatasetError(
-                f"Image folder '{self._path}' holds no image (suffixes {', '.join(IMAGE_SUFFIXES)})"
-            )
-        loaders: dict[str, ImageLoader] = {}
-        for path in images:
-            name = path.relative_to(self._path).with_suffix("").as_posix()
-            if name in loaders:
-                raise DatasetError(
-                    f"Image folder '{self._path}' has two images named '{name}'; rename one"
-                )
-            loaders[name] = functools.partial(read_image_file, path)
-        return loaders
+        try:
+            return image_folder_loaders(self._path, self._recursive)
+        except (FileNotFoundError, ValueError) as error:
+            raise DatasetError(str(error)) from None
 
     def save(self, data: Any) -> None:
         raise DatasetError(f"ImageFolderDataset '{self._path}' is read-only")

@@ -3,60 +3,36 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import mlflow
 import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError
-from tqdm.auto import tqdm
 
-from synboost_kedro.cityscapes import colourise_train_ids
-from synboost_kedro.datasets.image_io import write_image
-from synboost_kedro.heatmaps import heat_map, overlay
-from synboost_kedro.inference import AnomalyAnalysis
-from synboost_kedro.utils import atomic_path, atomic_write_bytes
+from synboost_kedro.inference.outputs import (
+    OUTPUT_KINDS,
+    SUMMARY_FILE,
+    InferenceProducer,
+    write_outputs,
+)
 
 logger = logging.getLogger(__name__)
 
-#: ``(name, RGB image, analysis)`` of one image.
-InferenceResult = tuple[str, np.ndarray, AnomalyAnalysis]
-#: What a node hands to :meth:`InferenceOutputDataset.save`: called once, it yields the results.
-InferenceProducer = Callable[[], Iterable[InferenceResult]]
-
-#: Sub-folders written per image; ``anomaly`` holds a 16-bit PNG and the float32 ``.npy``.
-OUTPUT_KINDS = (
-    "anomaly",
-    "heatmap",
-    "overlay",
-    "semantic",
-    "synthesis",
-    "entropy",
-    "distance",
-    "perceptual",
-)
-_UINT16_MAX = np.iinfo(np.uint16).max
-#: Which images were written and which were skipped (with why), beside the maps.
-SUMMARY_FILE = "summary.json"
-
-
-def _unit_to_uint8(values: np.ndarray) -> np.ndarray:
-    return (np.clip(values, 0, 1) * 255).astype(np.uint8)
+__all__ = ["OUTPUT_KINDS", "InferenceOutputDataset"]
 
 
 class InferenceOutputDataset(AbstractDataset[InferenceProducer, dict[str, Callable]]):
     """Writes every map of every image as ``<path>/<kind>/<name>.png``, one image at a time.
 
-    ``anomaly/<name>.png`` is the score × 65535 as a 16-bit PNG (clipped to ``[0, 1]``) and
-    ``anomaly/<name>.npy`` the exact float32 score; ``heatmap`` and ``overlay`` render the score
-    in colour, ``semantic`` is the colourised prediction, ``entropy``, ``distance`` and
-    ``perceptual`` are 8-bit maps. Every file is written atomically, and only the current image
-    is held in memory. ``summary.json`` lists the images written and those the producer skipped
-    (its ``skipped`` attribute, ``{name: reason}``), also logged to the active MLflow run.
-    ``load`` returns ``{name: loader}`` of the float32 score maps.
+    The files are those of :func:`~synboost_kedro.inference.outputs.write_every_map`:
+    ``anomaly/<name>.png`` is the score × 65535 as a 16-bit PNG and ``anomaly/<name>.npy`` the
+    exact float32 score, beside colour renderings and the intermediate maps. Every file is written
+    atomically, and only the current image is held in memory. ``summary.json`` lists the images
+    written and those the producer skipped (its ``skipped`` attribute, ``{name: reason}``), also
+    logged to the active MLflow run. ``load`` returns ``{name: loader}`` of the float32 score maps.
 
     Args:
         path: Output folder.
@@ -77,17 +53,12 @@ class InferenceOutputDataset(AbstractDataset[InferenceProducer, dict[str, Callab
                 f"InferenceOutputDataset '{self._path}' saves a producer of results, "
                 f"got {type(data).__name__}"
             )
-        written = []
-        for name, image, analysis in tqdm(data(), desc="anomaly maps", unit="image"):
-            self._write(name, image, analysis)
-            written.append(name)
-        self._summarise(written, getattr(data, "skipped", {}))
+        summary = write_outputs(self._path, data, overlay_alpha=self._overlay_alpha, progress=True)
+        self._report(summary)
 
-    def _summarise(self, written: list[str], skipped: dict[str, str]) -> None:
-        """``summary.json`` beside the maps, a log line, and the same in the active MLflow run."""
-        summary = {"written": written, "skipped": skipped}
-        self._path.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self._path / SUMMARY_FILE, json.dumps(summary, indent=2).encode())
+    def _report(self, summary: dict[str, Any]) -> None:
+        """A log line, and the summary in the active MLflow run."""
+        written, skipped = summary["written"], summary["skipped"]
         logger.info("'%s': maps of %d image(s) written", self._path, len(written))
         if skipped:
             logger.warning(
@@ -102,26 +73,6 @@ class InferenceOutputDataset(AbstractDataset[InferenceProducer, dict[str, Callab
                 {f"{self._path.name}_images_written": len(written)}
                 | {f"{self._path.name}_images_skipped": len(skipped)}
             )
-
-    def _write(self, name: str, image: np.ndarray, analysis: AnomalyAnalysis) -> None:
-        scores = analysis.anomaly
-        with atomic_path(self._file("anomaly", name, ".npy")) as tmp:
-            np.save(tmp, scores.astype(np.float32))
-        rendered = {
-            "anomaly": (np.clip(scores, 0, 1) * _UINT16_MAX).round().astype(np.uint16),
-            "heatmap": heat_map(scores),
-            "overlay": overlay(image, scores, self._overlay_alpha),
-            "semantic": colourise_train_ids(analysis.semantic),
-            "synthesis": analysis.synthesis,
-            "entropy": _unit_to_uint8(analysis.entropy),
-            "distance": _unit_to_uint8(analysis.distance),
-            "perceptual": _unit_to_uint8(analysis.perceptual),
-        }
-        for kind, array in rendered.items():
-            write_image(self._file(kind, name, ".png"), array)
-
-    def _file(self, kind: str, name: str, suffix: str) -> Path:
-        return self._path / kind / f"{name}{suffix}"
 
     def load(self) -> dict[str, Callable[[], np.ndarray]]:
         """``{name: loader}`` of the stored float32 anomaly score maps.

@@ -48,19 +48,19 @@ def metrics_rows(results: Results) -> list[list[str]]:
     return rows
 
 
-def _headers() -> list[str]:
-    return ["dataset", "method", *(header for header, _, _ in TABLE_COLUMNS)]
+def _headers(row_name: str) -> list[str]:
+    return ["dataset", row_name, *(header for header, _, _ in TABLE_COLUMNS)]
 
 
-def metrics_csv(results: Results) -> str:
-    """The metrics table as CSV text."""
-    lines = [",".join(_headers())] + [",".join(row) for row in metrics_rows(results)]
+def metrics_csv(results: Results, row_name: str = "method") -> str:
+    """The metrics table as CSV text; ``row_name`` heads the column of the inner keys."""
+    lines = [",".join(_headers(row_name))] + [",".join(row) for row in metrics_rows(results)]
     return "\n".join(lines) + "\n"
 
 
-def metrics_markdown(results: Results) -> str:
-    """The metrics table as a GitHub Markdown table."""
-    headers = _headers()
+def metrics_markdown(results: Results, row_name: str = "method") -> str:
+    """The metrics table as a GitHub Markdown table; ``row_name`` heads the inner keys' column."""
+    headers = _headers(row_name)
     lines = [
         "| " + " | ".join(headers) + " |",
         "|" + "|".join("---" if i < 2 else "---:" for i in range(len(headers))) + "|",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -130,13 +131,23 @@ class ImageStream:
 
     Args:
         analyse: ``AnomalyDetector.analyse_stream``.
-        loaders: ``{name: loader}`` of the images.
+        loaders: ``{name: loader}`` of the image files (``storage.image_folder`` loaders).
         strict: Stop at the first bad image instead.
+        max_pixels: Passed to every loader, which checks it from the file's header before
+            decoding (the detector's ``settings.max_pixels``).
     """
 
-    def __init__(self, analyse: Callable[..., Iterator], loaders: Mapping, strict: bool) -> None:
+    def __init__(
+        self,
+        analyse: Callable[..., Iterator],
+        loaders: Mapping[str, Callable[..., Any]],
+        strict: bool,
+        max_pixels: int,
+    ) -> None:
         self._analyse = analyse
-        self._loaders = loaders
+        self._loaders = {
+            name: functools.partial(load, max_pixels=max_pixels) for name, load in loaders.items()
+        }
         self._strict = strict
         self.skipped: dict[str, str] = {}
 

@@ -90,6 +90,14 @@ def swap_instance_labels(
         list(settings.void_label_ids),
         settings.ignore_void,
     )
+    return training_frames(cityscapes_frames, settings)
+
+
+def training_frames(
+    cityscapes_frames: Mapping[str, Callable[[], CityscapesFrame]], settings: SwapSettings
+) -> dict[str, Callable[[], ProcessedFrame]]:
+    """``{frame_id: callable → ProcessedFrame}``: each frame prepared with ``settings`` when
+    called."""
     return {
         frame_id: partial(_training_frame, load, settings)
         for frame_id, load in cityscapes_frames.items()

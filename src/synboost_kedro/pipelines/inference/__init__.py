@@ -1,5 +1,5 @@
 """``inference``: anomaly maps and every intermediate map of a folder of images, and the served
-model of ``training_with_served_model``."""
+model that the default run and ``train`` register."""
 
 from synboost_kedro.inference.saved import MLFLOW_MODEL_NAME
 from synboost_kedro.pipelines.inference.pipeline import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,9 +94,7 @@ def detect_anomalies(
     strict = params.get("strict", False)
     if not isinstance(strict, bool):
         raise ValueError(f"Parameter inference.strict must be true or false, got {strict!r}")
-    limit = detector.settings.max_pixels
-    loaders = {name: functools.partial(load, max_pixels=limit) for name, load in images.items()}
-    return ImageStream(detector.analyse_stream, loaders, strict)
+    return ImageStream(detector.analyse_stream, images, strict, detector.settings.max_pixels)
 
 
 def score_images(images: Any, detector: AnomalyDetector) -> np.ndarray:

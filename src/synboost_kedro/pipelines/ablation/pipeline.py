@@ -1,0 +1,192 @@
+"""Pipeline ``ablation``: one namespace per trained network (``ablation.<network>``), then one
+table over the variants. Not part of the default run: ``kedro run --pipelines ablation``.
+
+It reads what the default run wrote (the label-swapped training set and its maps, the anomaly
+sets and their maps, the reference networks) and adds the void-only training set and its maps.
+"""
+
+from functools import partial, update_wrapper
+
+from kedro.pipeline import Node, Pipeline
+
+from synboost_kedro.evaluation import FUSION_METHOD
+from synboost_kedro.pipelines.ablation.nodes import (
+    NETWORKS,
+    VARIANTS,
+    VOID_ONLY,
+    anomaly_probability_alone,
+    build_ablation_report,
+    collect_network,
+    train_network,
+    variant_training_params,
+    void_only_frames,
+)
+from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
+from synboost_kedro.pipelines.evaluation.nodes import measure_set, score_set, select_fusion_weights
+from synboost_kedro.pipelines.evaluation.pipeline import COMPONENT_TRACKS
+from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET, TRAINING_SETS
+from synboost_kedro.pipelines.uncertainty_maps.nodes import (
+    build_perceptual_network,
+    plan_uncertainty_maps,
+)
+from synboost_kedro.uncertainty import SynthesisLabels
+
+(TRAIN_SET,) = TRAINING_SETS
+_FUSED_NETWORKS = {
+    variant.network for variant in VARIANTS.values() if variant.method == FUSION_METHOD
+}
+#: The table (CSV, Markdown) and one nested MLflow run per variant.
+REPORT_OUTPUTS = ("ablation_table_csv", "ablation_table_markdown", "ablation_runs")
+_PARAMETERS = {"params:dissimilarity_training", "params:ablation", "params:evaluation", PARAMETER}
+#: Parameters read only to make the void-only training set.
+_PREPARATION_PARAMETERS = {"params:data_preparation", "params:uncertainty_maps"}
+
+
+def _bound(func, **kwargs):
+    return update_wrapper(partial(func, **kwargs), func)
+
+
+def _void_only_training_set() -> list[Node]:
+    """The label ids of the training split without swapped instances, and their maps
+    (re-synthesised from those labels, as for the label-swapped set)."""
+    return [
+        Node(
+            void_only_frames,
+            inputs=["cityscapes_train", "params:data_preparation"],
+            outputs="training_frames",
+            name="prepare_void_only_frames",
+        ),
+        Node(
+            _bound(plan_uncertainty_maps, synthesis_labels=SynthesisLabels.ANNOTATION),
+            inputs={
+                "frames": "training_frames",
+                "segmentation_model": "segmentation_model",
+                "synthesis_model": "synthesis_model",
+                "perceptual_network": "perceptual_network",
+                "params": "params:uncertainty_maps",
+            },
+            outputs="training_maps",
+            name="compute_void_only_maps",
+        ),
+    ]
+
+
+def _fusion_weights(network: str) -> Node:
+    if network not in _FUSED_NETWORKS:
+        return Node(anomaly_probability_alone, None, "fusion_weights", name="no_fusion")
+    return Node(
+        select_fusion_weights,
+        inputs=["selection_frames", "selection_maps", "model", "params:evaluation", PARAMETER],
+        outputs="fusion_weights",
+        name="select_fusion_weights",
+    )
+
+
+def _scored_set(set_name: str) -> list[Node]:
+    return [
+        Node(
+            score_set,
+            inputs=[f"{set_name}.benchmark_frames", f"{set_name}.maps", "model"]
+            + ["params:evaluation", PARAMETER],
+            outputs=f"{set_name}.scores",
+            name=f"score_{set_name}",
+        ),
+        Node(
+            _bound(measure_set, track=COMPONENT_TRACKS[set_name]),
+            inputs=[f"{set_name}.benchmark_frames", f"{set_name}.scores", "fusion_weights"]
+            + ["params:evaluation"],
+            outputs=f"{set_name}.results",
+            name=f"measure_{set_name}",
+        ),
+    ]
+
+
+def _network_pipeline(network: str) -> Pipeline:
+    nodes = [
+        Node(
+            _bound(variant_training_params, network=network),
+            inputs=["params:dissimilarity_training", "params:ablation"],
+            outputs="training_params",
+            name="training_params",
+        ),
+        Node(
+            train_network,
+            inputs={
+                "train_frames": "training_frames",
+                "train_maps": "training_maps",
+                "val_frames": "selection_frames",
+                "val_maps": "selection_maps",
+                "params": "training_params",
+                "perceptual_params": PARAMETER,
+            },
+            outputs=["model", "summary"],
+            name="train",
+        ),
+        _fusion_weights(network),
+        *(node for set_name in EVALUATION_SETS for node in _scored_set(set_name)),
+        Node(
+            collect_network,
+            inputs={
+                "summary": "summary",
+                "fusion_weights": "fusion_weights",
+                "training_params": "training_params",
+                **{set_name: f"{set_name}.results" for set_name in EVALUATION_SETS},
+            },
+            outputs="measured",
+            name="collect",
+        ),
+    ]
+    parameters = set(_PARAMETERS)
+    shared = {
+        "selection_frames": f"{SELECTION_SET}.benchmark_frames",
+        "selection_maps": f"{SELECTION_SET}.maps",
+        **{
+            name: name
+            for set_name in EVALUATION_SETS
+            for name in (f"{set_name}.benchmark_frames", f"{set_name}.maps")
+        },
+    }
+    if network == VOID_ONLY:
+        nodes += _void_only_training_set()
+        parameters |= _PREPARATION_PARAMETERS
+        shared |= {
+            name: name
+            for name in ("cityscapes_train", "segmentation_model", "synthesis_model")
+            + ("perceptual_network",)
+        }
+    else:
+        shared |= {
+            "training_frames": f"{TRAIN_SET}.swapped_frames",
+            "training_maps": f"{TRAIN_SET}.maps",
+        }
+    return Pipeline(
+        nodes,
+        namespace=network,
+        inputs=shared,
+        parameters=parameters,
+    )
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    perceptual = Node(
+        build_perceptual_network,
+        inputs=["params:uncertainty_maps", "hed_vgg16_report"],
+        outputs="perceptual_network",
+        name="build_perceptual_network",
+    )
+    report = Node(
+        build_ablation_report,
+        inputs={network: f"{network}.measured" for network in NETWORKS},
+        outputs=list(REPORT_OUTPUTS),
+        name="build_report",
+    )
+    template = Pipeline([perceptual, *(_network_pipeline(network) for network in NETWORKS), report])
+    external = {name for name in template.inputs() if name != "perceptual_network"}
+    return Pipeline(
+        template,
+        namespace="ablation",
+        inputs={name for name in external if not name.startswith("params:")},
+        outputs=set(REPORT_OUTPUTS),
+        parameters={name for name in external if name.startswith("params:")},
+        tags="ablation",
+    )
