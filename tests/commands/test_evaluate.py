@@ -50,7 +50,7 @@ def test_mlflow_flag_logs_the_metrics_and_the_table(tmp_path, monkeypatch):
     client = mlflow.MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
     (run,) = client.search_runs([client.get_experiment_by_name("outside").experiment_id])
     assert run.info.run_id in result.output
-    ap = run.data.metrics["set.perceptual.average_precision"]
+    ap = run.data.metrics["set/perceptual.average_precision"]
     assert f"| set | perceptual | {100 * ap:.2f} |" in result.output
     assert run.data.params["format"] == "fishyscapes"
     assert [artifact.path for artifact in client.list_artifacts(run.info.run_id, "evaluation")] == [

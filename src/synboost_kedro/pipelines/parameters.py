@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from synboost_kedro.pipelines.ablation.nodes import NETWORKS, variant_training_params
 from synboost_kedro.pipelines.data_preparation.nodes import swap_settings
 from synboost_kedro.pipelines.dissimilarity_training.nodes import training_config
 from synboost_kedro.pipelines.evaluation.nodes import PARAMETER_KEYS as EVALUATION_KEYS
@@ -45,6 +46,14 @@ def _pretrained_weights(section: Parameters) -> None:
     check_known_keys(hed, HED_VGG16_KEYS, "pretrained_weights.hed_vgg16 parameters")
 
 
+def _ablation(params: Parameters) -> None:
+    for network in NETWORKS:
+        recipe = variant_training_params(
+            params["dissimilarity_training"], params["ablation"], network=network
+        )
+        training_config(recipe, params["uncertainty_maps"]["perceptual"])
+
+
 def _keys(section: str, keys: tuple[str, ...]) -> Callable[[Parameters], None]:
     return lambda params: check_known_keys(params[section], keys, f"{section} parameters")
 
@@ -66,6 +75,7 @@ SECTION_CHECKS: dict[str, Callable[[Parameters], None]] = {
     "evaluation": _keys("evaluation", EVALUATION_KEYS),
     "inference": _keys("inference", INFERENCE_KEYS),
     "export": _keys("export", EXPORT_KEYS),
+    "ablation": _ablation,
 }
 
 
