@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import h5py
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from synboost_kedro.inference import AnomalyAnalysis
-from synboost_kedro.inference.outputs import SUMMARY_FILE, write_outputs
+from synboost_kedro.inference.outputs import IMAGES_FILE, SUMMARY_FILE, write_outputs
 
 
 def _analysis(scores: np.ndarray) -> AnomalyAnalysis:
@@ -45,7 +46,12 @@ def test_smiyc_format_writes_one_float16_hdf5_per_image_and_the_summary(tmp_path
 
     summary = write_outputs(tmp_path, _Producer(scores), "smiyc")
 
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.hdf5", "b.hdf5", SUMMARY_FILE]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "a.hdf5",
+        "b.hdf5",
+        IMAGES_FILE,
+        SUMMARY_FILE,
+    ]
     for name, expected in scores.items():
         with h5py.File(tmp_path / f"{name}.hdf5") as file:
             stored = file["value"]
@@ -68,3 +74,32 @@ def test_unknown_format_is_refused_before_anything_runs(tmp_path):
     with pytest.raises(ValueError, match="Unknown output format 'fishy'"):
         write_outputs(tmp_path, _Producer({}), "fishy")
     assert not any(tmp_path.iterdir())
+
+
+def test_every_written_image_has_a_row_of_its_scores(tmp_path):
+    scores = {
+        "a": np.array([[0.1, 0.9], [0.2, 0.6]], np.float32),
+        "b": np.zeros((1, 3), np.float32),
+    }
+
+    write_outputs(tmp_path, _Producer(scores), "smiyc")
+
+    rows = list(csv.DictReader((tmp_path / IMAGES_FILE).open()))
+    assert rows == [
+        {
+            "name": "a",
+            "height": "2",
+            "width": "2",
+            "max_score": "0.9",
+            "mean_score": "0.45",
+            "share_above_0.5": "0.5",
+        },
+        {
+            "name": "b",
+            "height": "1",
+            "width": "3",
+            "max_score": "0.0",
+            "mean_score": "0.0",
+            "share_above_0.5": "0.0",
+        },
+    ]

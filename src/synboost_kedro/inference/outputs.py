@@ -7,6 +7,8 @@ through :func:`write_outputs`, so a folder written by either reads the same.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -18,6 +20,7 @@ import numpy as np
 from synboost_kedro.cityscapes import colourise_train_ids
 from synboost_kedro.heatmaps import heat_map, overlay
 from synboost_kedro.inference.analysis import AnomalyAnalysis
+from synboost_kedro.inference.figures import analysis_figure
 from synboost_kedro.storage.image_files import write_image
 from synboost_kedro.storage.score_files import SMIYC_SUFFIX, write_smiyc_scores
 from synboost_kedro.utils import atomic_path, atomic_write_bytes
@@ -29,9 +32,12 @@ InferenceResult = tuple[str, np.ndarray, AnomalyAnalysis]
 #: lists the images it could not analyse.
 InferenceProducer = Callable[[], Iterable[InferenceResult]]
 
-#: Sub-folders of the ``default`` format; ``anomaly`` holds a 16-bit PNG and the float32 ``.npy``.
+#: Sub-folders of the ``default`` format, one PNG per image at its size; ``anomaly`` holds the
+#: score as a 16-bit PNG (exact to 1/65535, but black in most viewers) and the float32 ``.npy``,
+#: ``anomaly_8bit`` the same score as an 8-bit grey picture any viewer shows.
 OUTPUT_KINDS = (
     "anomaly",
+    "anomaly_8bit",
     "heatmap",
     "overlay",
     "semantic",
@@ -45,6 +51,14 @@ OUTPUT_KINDS = (
 OUTPUT_FORMATS = ("default", "smiyc")
 #: Which images were written and which were skipped (with why), beside the outputs.
 SUMMARY_FILE = "summary.json"
+#: One row per written image: its size and how anomalous it scored.
+IMAGES_FILE = "images.csv"
+#: The ``default`` format's sub-folder of figures: every map of an image, with the score scale.
+FIGURE_KIND = "figure"
+#: The score above which :data:`IMAGES_FILE` counts a pixel as anomalous: the probability's
+#: midpoint. The detector holds no threshold of its own; a calibrated one is the best-F1
+#: threshold of the evaluation table (``best_f1_threshold``).
+ANOMALY_THRESHOLD = 0.5
 _UINT16_MAX = np.iinfo(np.uint16).max
 
 
@@ -67,6 +81,7 @@ def write_every_map(
         np.save(tmp, scores.astype(np.float32))
     rendered = {
         "anomaly": (np.clip(scores, 0, 1) * _UINT16_MAX).round().astype(np.uint16),
+        "anomaly_8bit": _unit_to_uint8(scores),
         "heatmap": heat_map(scores),
         "overlay": overlay(image, scores, overlay_alpha),
         "semantic": colourise_train_ids(analysis.semantic),
@@ -77,6 +92,30 @@ def write_every_map(
     }
     for kind, array in rendered.items():
         write_image(folder / kind / f"{name}.png", array)
+    figure = analysis_figure(name, image, analysis)
+    with atomic_path(folder / FIGURE_KIND / f"{name}.png") as tmp:
+        figure.savefig(tmp, format="png")
+
+
+def image_row(name: str, scores: np.ndarray) -> dict[str, Any]:
+    """One :data:`IMAGES_FILE` row: the image's size and how anomalous it scored."""
+    height, width = scores.shape
+    return {
+        "name": name,
+        "height": height,
+        "width": width,
+        "max_score": round(float(scores.max()), 6),
+        "mean_score": round(float(scores.mean()), 6),
+        f"share_above_{ANOMALY_THRESHOLD}": round(float((scores > ANOMALY_THRESHOLD).mean()), 6),
+    }
+
+
+def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(image_row("", np.zeros((1, 1)))))
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_bytes(path, text.getvalue().encode())
 
 
 def write_outputs(
@@ -86,7 +125,8 @@ def write_outputs(
     overlay_alpha: float = 0.6,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """Write every result of ``producer`` one image at a time, then :data:`SUMMARY_FILE`.
+    """Write every result of ``producer`` one image at a time, then :data:`IMAGES_FILE` and
+    :data:`SUMMARY_FILE`.
 
     Every file is written atomically and only the current image is held in memory.
 
@@ -106,14 +146,16 @@ def write_outputs(
     if output_format not in OUTPUT_FORMATS:
         raise ValueError(f"Unknown output format '{output_format}'; choose one of {OUTPUT_FORMATS}")
     folder = Path(folder)
-    written = []
+    written, rows = [], []
     for name, image, analysis in progress_bar(producer(), "anomaly maps", "image", show=progress):
         if output_format == "smiyc":
             write_smiyc_scores(folder / f"{name}{SMIYC_SUFFIX}", analysis.anomaly)
         else:
             write_every_map(folder, name, image, analysis, overlay_alpha)
         written.append(name)
+        rows.append(image_row(name, analysis.anomaly))
     summary = {"written": written, "skipped": dict(getattr(producer, "skipped", {}))}
     folder.mkdir(parents=True, exist_ok=True)
+    _write_rows(folder / IMAGES_FILE, rows)
     atomic_write_bytes(folder / SUMMARY_FILE, json.dumps(summary, indent=2).encode())
     return summary

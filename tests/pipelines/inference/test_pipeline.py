@@ -74,6 +74,13 @@ def test_every_output_of_every_image_at_its_size(outputs):
                 assert image.size == (width, height), (kind, name)
         scores = np.load(outputs / "out" / "anomaly" / f"{name}.npy")
         assert scores.dtype == np.float32 and scores.shape == (height, width)
+        with Image.open(outputs / "out" / "anomaly_8bit" / f"{name}.png") as preview:
+            assert preview.mode == "L"
+            np.testing.assert_array_equal(
+                np.asarray(preview), (np.clip(scores, 0, 1) * 255).astype(np.uint8)
+            )
+        with Image.open(outputs / "out" / "figure" / f"{name}.png") as figure:
+            assert figure.width > 4 * width  # a grid of eight maps and the colour bar
     assert not (outputs / "out" / "anomaly" / "notes.png").exists()
 
 
