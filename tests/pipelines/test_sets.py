@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from kedro.config import OmegaConfigLoader
 from PIL import Image
 
@@ -21,7 +23,7 @@ from synboost_kedro.pipelines.sets import (
     read_benchmarks,
 )
 from synboost_kedro.settings import CONFIG_LOADER_ARGS
-from tests.conftest import run_kedro, street_image
+from tests.conftest import PROJECT_ROOT, run_kedro, street_image
 from tests.pipelines.conftest import BENCHMARK_NAMES, BENCHMARKS, TINY_NETWORK_PARAMS
 
 
@@ -121,6 +123,15 @@ def test_an_environment_adds_changes_and_drops_benchmarks(tmp_path: Path):
         Benchmark("a", "/real/a", "fishyscapes", "obstacle"),
         Benchmark("c", "/real/c", "smiyc_obstacle", "obstacle"),
     )
+
+
+def test_the_commented_real_benchmarks_are_valid_once_uncommented():
+    text = (PROJECT_ROOT / "conf/cityscapes/benchmarks.yml").read_text()
+    entries = re.findall(r"^# ([a-z_0-9]+:(?: null)?|  [a-z_]+: .+)$", text, re.MULTILINE)
+
+    benchmarks = read_benchmarks(yaml.safe_load("\n".join(entries)))
+
+    assert {benchmark.format for benchmark in benchmarks} == set(LAYOUTS) - {"lost_and_found"}
 
 
 def test_a_project_without_benchmarks_file_has_none(tmp_path: Path):
