@@ -126,6 +126,12 @@ def measure_max_logit_statistics(
     """The max-logit statistics of every frame's segmentation, as map generation segments them
     (same input size, resizing and device), for the standardized max logit.
 
+    Args:
+        frame_loaders: ``{frame_id: loader}`` of frames with an image (processed or Cityscapes).
+        segmentation: The segmentation network.
+        config: Segmentation size, batching and device; the other sizes are not used.
+        progress: Show a progress bar (on a terminal).
+
     Raises:
         ValueError: there are no frames, or a frame or the network's output is malformed.
     """

@@ -88,5 +88,5 @@ def test_training_split_statistics_switch_the_logit_baselines_on(caplog):
     assert never_predicted and all(name in caplog.text for name in never_predicted)
     assert all(getattr(with_baselines, name) is not None for name in LOGIT_BASELINES)
     assert all(getattr(plain, name) is None for name in LOGIT_BASELINES)
-    with pytest.raises(ValueError, match="training split has no frames"):
+    with pytest.raises(ValueError, match="train split has no frames"):
         nodes.measure_segmentation_statistics({}, segmentation, MAP_PARAMS)

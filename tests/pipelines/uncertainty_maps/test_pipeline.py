@@ -12,7 +12,7 @@ from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
 
-from synboost_kedro.datasets import ProcessedDataset
+from synboost_kedro.datasets import CityscapesDataset, ProcessedDataset
 from synboost_kedro.frames import LOGIT_BASELINES, ProcessedFrame
 from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.pipelines.sets import TRAINING_SETS, anomaly_sets
@@ -88,14 +88,25 @@ def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataC
             "synthesis_model": MemoryDataset(synthesis, copy_mode="assign"),
             "perceptual_network": MemoryDataset(perceptual_network, copy_mode="assign"),
             "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
+            "cityscapes_train": MemoryDataset(_cityscapes_train(), copy_mode="assign"),
             STATISTICS: JSONDataset(filepath=str(tmp_path / "statistics.json")),
         }
     )
 
 
+def _cityscapes_train() -> dict:
+    """``{frame_id: loader}`` of a Cityscapes train split, as ``CityscapesDataset`` loads it."""
+    return {
+        frame_id: partial(make_frame, frame_id, 40, 72, seed)
+        for seed, frame_id in enumerate(FRAME_IDS)
+    }
+
+
 def _run(tmp_path: Path, perceptual_network, rebuild: bool = False) -> None:
-    pipeline = create_pipeline(BENCHMARKS).only_nodes_with_namespaces(list(FIELDS))
-    SequentialRunner().run(pipeline, _catalog(tmp_path, perceptual_network, rebuild))
+    pipeline = create_pipeline(BENCHMARKS)
+    statistics = pipeline.only_nodes("measure_segmentation_statistics_node")
+    maps = pipeline.only_nodes_with_namespaces(list(FIELDS))
+    SequentialRunner().run(statistics + maps, _catalog(tmp_path, perceptual_network, rebuild))
 
 
 def _mtimes(root: Path) -> dict[str, int]:
@@ -109,7 +120,7 @@ def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
     assert {
         "convert_hed_vgg16_node",
         "build_perceptual_network_node",
-        f"{TRAINING_SET}.measure_segmentation_statistics_node",
+        "measure_segmentation_statistics_node",
     } <= names
     for name in TRAINING_SETS:
         assert f"{name}.compute_maps_from_swapped_labels_node" in names
@@ -120,6 +131,7 @@ def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
         "synthesis_model",
         "params:uncertainty_maps",
         "params:pretrained_weights.hed_vgg16",
+        "cityscapes_train",
         *(f"{name}.swapped_frames" for name in TRAINING_SETS),
         *(f"{name}.benchmark_frames" for name in ANOMALY_SETS),
     }
@@ -204,6 +216,8 @@ def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
     write_model_file(segmentation, kedro_project / "data/06_models/segmentation_model.pt")
     write_model_file(synthesis, kedro_project / "data/06_models/synthesis_model.pt")
     _write_frames(kedro_project / "data/03_primary", sets=(*TRAINING_SETS, *ANOMALY_SETS))
+    train_split = {frame_id: load() for frame_id, load in _cityscapes_train().items()}
+    CityscapesDataset(str(kedro_project / "data/01_raw/cityscapes"), "train").save(train_split)
     params = {
         f"uncertainty_maps.{key}": value
         for key, value in {

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from torch import nn
 
 from synboost_kedro.cityscapes import TRAIN_ID_NAMES
+from synboost_kedro.frames import CityscapesFrame
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.synthesis import SemanticImageSynthesiser
 from synboost_kedro.parallel import LaunchConfig
@@ -92,13 +93,15 @@ def plan_uncertainty_maps(
 
 
 def measure_segmentation_statistics(
-    frames: Mapping[str, FrameLoader], segmentation_model: nn.Module, params: Mapping[str, Any]
-) -> dict[str, list[Any]]:
+    frames: Mapping[str, Callable[[], CityscapesFrame]],
+    segmentation_model: nn.Module,
+    params: Mapping[str, Any],
+) -> dict[str, dict[str, Any]]:
     """The max-logit statistics of the segmenter on its training split, which standardize the
     max logit (docs/evaluation.md, "Baselines").
 
     Args:
-        frames: ``{frame_id: loader}`` of the training split's frames (only images are read).
+        frames: ``{frame_id: loader}`` of the Cityscapes train split (only images are read).
         segmentation_model: The segmentation network of the maps.
         params: ``uncertainty_maps`` parameters: the images are segmented as the maps segment
             them (size, device, batching).
@@ -107,7 +110,7 @@ def measure_segmentation_statistics(
         :meth:`MaxLogitStatistics.to_json`: per train id, its pixel count, mean and std.
     """
     if not frames:
-        raise ValueError("The training split has no frames; run the data_preparation pipeline")
+        raise ValueError("The Cityscapes train split has no frames")
     config = MapConfig.from_params(params, SynthesisLabels.PREDICTION)
     statistics = measure_max_logit_statistics(frames, segmentation_model, config, progress=True)
     borrowed = [TRAIN_ID_NAMES[train_id] for train_id in statistics.classes_without_pixels()]

@@ -24,7 +24,6 @@ from synboost_kedro.uncertainty import SynthesisLabels
 #: The segmenter's max-logit statistics on the training split, for the standardized max logit.
 STATISTICS = "segmentation_max_logit_statistics"
 _NETWORKS = ("segmentation_model", "synthesis_model", "perceptual_network")
-(_TRAIN_SET,) = TRAINING_SETS
 
 
 def _bound(func, **kwargs):
@@ -54,23 +53,6 @@ def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels)
     )
 
 
-def _statistics_pipeline() -> Pipeline:
-    """The segmenter's statistics on the training set's frames, in that set's namespace."""
-    node = Node(
-        func=measure_segmentation_statistics,
-        inputs=["swapped_frames", "segmentation_model", "params:uncertainty_maps"],
-        outputs=STATISTICS,
-        name="measure_segmentation_statistics_node",
-    )
-    return Pipeline(
-        [node],
-        namespace=_TRAIN_SET,
-        inputs={"segmentation_model"},
-        outputs={STATISTICS},
-        parameters={"params:uncertainty_maps"},
-    )
-
-
 def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
     """Maps of the training sets, the selection set and every configured benchmark."""
     # The conversion of the wheel's pretrained VGG is part of this pipeline, so running it alone
@@ -83,7 +65,14 @@ def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
                 outputs="perceptual_network",
                 name="build_perceptual_network_node",
             ),
-            _statistics_pipeline(),
+            # Of the Cityscapes train split itself: the segmenter's statistics do not depend on
+            # how the training set's labels were swapped.
+            Node(
+                func=measure_segmentation_statistics,
+                inputs=["cityscapes_train", "segmentation_model", "params:uncertainty_maps"],
+                outputs=STATISTICS,
+                name="measure_segmentation_statistics_node",
+            ),
             *(
                 _set_pipeline(name, "swapped_frames", SynthesisLabels.ANNOTATION)
                 for name in TRAINING_SETS
