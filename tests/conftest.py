@@ -17,13 +17,21 @@ import torch
 
 from synboost_kedro.cityscapes import LABEL_ID_BY_NAME
 from synboost_kedro.datasets import ProcessedDataset, ScoreMapDataset
-from synboost_kedro.frames import ANOMALY, IGNORE, CityscapesFrame, ProcessedFrame
+from synboost_kedro.evaluation import BASE_METHODS
+from synboost_kedro.frames import (
+    ANOMALY,
+    IGNORE,
+    LOGIT_BASELINES,
+    CityscapesFrame,
+    ProcessedFrame,
+)
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.models.dissimilarity import create_dissimilarity_model
 from synboost_kedro.models.model_file import write_model_file
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.models.synthesis import create_synthesis_model
+from synboost_kedro.pipeline_registry import configure_benchmarks
 from synboost_kedro.scoring import ORIGINAL_FUSION_WEIGHTS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +55,13 @@ def torch_threads(count: int) -> Iterator[None]:
 def one_torch_thread() -> Iterator[None]:
     with torch_threads(1):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reset_session_benchmarks() -> Iterator[None]:
+    """A session's hook hands its benchmarks to the pipeline registry; never let them leak."""
+    yield
+    configure_benchmarks(None)
 
 
 @pytest.fixture(autouse=True)
@@ -229,6 +244,8 @@ def assert_anomaly_maps_match(actual: np.ndarray, expected: np.ndarray) -> None:
 
 FRAME_FIELDS = ["image", "label", "semantic", "label_ids", "instance_ids"]
 MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
+#: The maps of a set in benchmark form: SynBoost's and the logit baselines' (conf/base/catalog.yml).
+BENCHMARK_MAP_FIELDS = [*MAP_FIELDS, *LOGIT_BASELINES]
 
 
 def make_pair(
@@ -236,9 +253,9 @@ def make_pair(
 ) -> tuple[ProcessedFrame, ProcessedFrame]:
     """A random but valid (swapped frame, uncertainty maps) pair with one anomalous box.
 
-    The synthesis differs from the image and the priors are high on the box, so a network can
-    learn something from it; the top rows of the
-    semantic map and the bottom row of the label are void (255).
+    The synthesis differs from the image and the priors (and the logit baselines' scores) are
+    high on the box, so a network can learn something from it; the top rows of the semantic map
+    and the bottom row of the label are void (255).
     """
     rng = np.random.default_rng(seed)
     image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
@@ -256,6 +273,10 @@ def make_pair(
         prior = rng.integers(0, 100, (height, width), dtype=np.uint8)
         prior[box] += 150
         priors[name] = prior
+    for name in LOGIT_BASELINES:
+        score = rng.normal(0, 1, (height, width)).astype(np.float32)
+        score[box] += 3
+        priors[name] = score
     frame = ProcessedFrame(
         frame_id,
         image=image,
@@ -272,9 +293,11 @@ def write_processed_set(
     root: Path, name: str, num_frames: int, *, height: int = 32, width: int = 64, seed: int = 0
 ) -> tuple[ProcessedDataset, ProcessedDataset]:
     """Write ``name`` under ``root/data/03_primary`` and ``root/data/04_feature`` as the catalog
-    expects, and return the (frames, maps) datasets."""
+    expects (the training set's maps without the logit baselines), and return the (frames, maps)
+    datasets."""
     frames = ProcessedDataset(str(root / "data/03_primary" / name), FRAME_FIELDS)
-    maps = ProcessedDataset(str(root / "data/04_feature" / name), MAP_FIELDS)
+    fields = MAP_FIELDS if name == "dissimilarity_train" else BENCHMARK_MAP_FIELDS
+    maps = ProcessedDataset(str(root / "data/04_feature" / name), fields)
     pairs = [
         make_pair(f"{name}_{index:03d}", height, width, seed * 1000 + index)
         for index in range(num_frames)
@@ -298,7 +321,8 @@ def write_tiny_model_files(folder: Path) -> None:
 
 
 #: The evaluation pipeline's stored methods (``evaluation.BASE_METHODS``).
-STORED_METHODS = ("entropy", "distance", "perceptual", "dissimilarity")
+#: The methods the evaluation pipeline stores scores of.
+STORED_METHODS = BASE_METHODS
 STORED_SIZE = (24, 40)
 STORED_FRAME_IDS = ("f0", "f1", "f2")
 

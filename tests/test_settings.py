@@ -1,4 +1,5 @@
-"""Every environment's parameters, merged as Kedro merges them, pass every section's validation."""
+"""Every environment's parameters and benchmarks, merged as Kedro merges them, pass every
+section's validation."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from kedro.config import OmegaConfigLoader
 
 from synboost_kedro.pipelines.inference.nodes import inference_settings
 from synboost_kedro.pipelines.parameters import SECTION_CHECKS, check_parameters
+from synboost_kedro.pipelines.sets import load_benchmarks
 from synboost_kedro.settings import CONFIG_LOADER_ARGS
 from tests.conftest import PROJECT_ROOT
 
 
-def _parameters(env: str) -> dict:
+def _loader(env: str) -> OmegaConfigLoader:
     arguments = {**CONFIG_LOADER_ARGS, "default_run_env": env}
-    return OmegaConfigLoader(str(PROJECT_ROOT / "conf"), **arguments)["parameters"]
+    return OmegaConfigLoader(str(PROJECT_ROOT / "conf"), **arguments)
+
+
+def _parameters(env: str) -> dict:
+    return _loader(env)["parameters"]
 
 
 @pytest.mark.parametrize("env", ["local", "cityscapes"])
@@ -47,3 +53,14 @@ def test_an_environment_changes_only_what_it_lists():
         "prior_skip": False,
     }
     assert cityscapes["dissimilarity_training"]["ema_decay"] is None
+
+
+@pytest.mark.parametrize("env", ["local", "cityscapes"])
+def test_every_environment_has_valid_benchmarks(env: str):
+    benchmarks = load_benchmarks(_loader(env))
+
+    assert [benchmark.name for benchmark in benchmarks][:3] == [
+        "fs_lost_and_found",
+        "smiyc_road_anomaly",
+        "photo_objects",
+    ]

@@ -9,6 +9,16 @@ import numpy as np
 #: Values of an anomaly mask (the Fishyscapes / SegmentMeIfYouCan convention).
 NORMAL, ANOMALY, IGNORE = 0, 1, 255
 
+#: The standard anomaly scores of a segmentation network's logits, each a
+#: :class:`ProcessedFrame` field: 1 − max softmax, −max logit, −logsumexp (energy), and the max
+#: logit standardised by its predicted class's statistics (docs/evaluation.md, "Baselines").
+LOGIT_BASELINES: tuple[str, ...] = (
+    "max_softmax",
+    "max_logit",
+    "energy",
+    "standardized_max_logit",
+)
+
 
 @dataclass(frozen=True)
 class CityscapesFrame:
@@ -66,6 +76,8 @@ class ProcessedFrame:
         entropy: ``[H, W]`` uint8 softmax entropy (``entropy/``).
         distance: ``[H, W]`` uint8 softmax distance (``logit_distance/``).
         perceptual: ``[H, W]`` uint8 perceptual difference (``mae_features/``).
+        max_softmax, max_logit, energy, standardized_max_logit: ``[H, W]`` float scores of
+            :data:`LOGIT_BASELINES`, higher = more anomalous (``<name>/``, float16 ``.npy``).
     """
 
     frame_id: str
@@ -78,3 +90,7 @@ class ProcessedFrame:
     entropy: np.ndarray | None = None
     distance: np.ndarray | None = None
     perceptual: np.ndarray | None = None
+    max_softmax: np.ndarray | None = None
+    max_logit: np.ndarray | None = None
+    energy: np.ndarray | None = None
+    standardized_max_logit: np.ndarray | None = None

@@ -1,4 +1,5 @@
-"""Project hooks: a self-contained MLflow store, and runs that read well in the MLflow UI."""
+"""Project hooks: a self-contained MLflow store, runs that read well in the MLflow UI, and the
+environment's evaluation benchmarks in the pipelines and the catalog."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import mlflow
+from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
+from kedro.io import CatalogProtocol
 
 from synboost_kedro.pipelines.parameters import check_parameters
 from synboost_kedro.storage.tracking_store import relocate_artifact_root, sqlite_database
+
+if TYPE_CHECKING:
+    from synboost_kedro.pipelines.sets import Benchmark
 
 logger = logging.getLogger(__name__)
 
@@ -142,3 +148,36 @@ class ParameterCheckHook:
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
         check_parameters(catalog.load("parameters"))
+
+
+class BenchmarkHook:
+    """Builds the run for the evaluation benchmarks of its environment (``benchmarks.yml``).
+
+    When a session's context is created, which is before Kedro first reads the pipelines, the
+    benchmarks of the context's environment (``--env`` or ``KEDRO_ENV`` over ``conf/base``) go
+    to the pipeline registry; each new catalog then gets a ``<benchmark>.raw`` dataset per
+    benchmark, so no catalog entry has to repeat the folder and format.
+    """
+
+    def __init__(self) -> None:
+        self._benchmarks: tuple[Benchmark, ...] = ()
+
+    @hook_impl
+    def after_context_created(self, context: KedroContext) -> None:
+        # Imported here: the registry imports the settings, which import this module.
+        from synboost_kedro.pipeline_registry import configure_benchmarks
+        from synboost_kedro.pipelines.sets import load_benchmarks
+
+        self._benchmarks = load_benchmarks(context.config_loader)
+        configure_benchmarks(self._benchmarks)
+
+    @hook_impl
+    def after_catalog_created(self, catalog: CatalogProtocol) -> None:
+        for benchmark in self._benchmarks:
+            name = f"{benchmark.name}.raw"
+            if name in catalog:
+                raise ValueError(
+                    f"Benchmark '{benchmark.name}' is configured in benchmarks.yml and its "
+                    f"'{name}' also in the catalog; keep one"
+                )
+            catalog[name] = benchmark.dataset()

@@ -210,3 +210,41 @@ def test_hidden_test_labels_can_be_skipped(tmp_path: Path):
     (tmp_path / "labels_masks/validation0001_labels_semantic.png").unlink()
     with pytest.raises(DatasetError, match="No image in .* has a label"):
         dataset.load()
+
+
+def test_lost_and_found_label_ids_are_read_as_segment_me_if_you_can_reads_them(tmp_path: Path):
+    """0 is outside the region of interest, 1 free road, every other id an obstacle class."""
+    city, frame_id = next(iter(LAF_FRAMES.items()))
+    _write(tmp_path / f"leftImg8bit/test/{city}/{frame_id}_leftImg8bit.png", _image())
+    label_ids = np.array([[0, 1, 2, 17, 200, 1]] * 4, dtype=np.uint8)
+    _write(tmp_path / f"gtCoarse/test/{city}/{frame_id}_gtCoarse_labelIds.png", label_ids)
+    dataset = AnomalyBenchmarkDataset(str(tmp_path), "lost_and_found_label_ids", split="test")
+
+    frame = to_anomaly_frame(dataset.load()[frame_id]())
+
+    np.testing.assert_array_equal(frame.mask[0], [255, 0, 1, 1, 1, 0])
+    _write(tmp_path / f"gtCoarse/test/{city}/{frame_id}_gtCoarse_labelIds.png", label_ids + 55)
+    with pytest.raises(DatasetError, match=r"values \[255\] .*\(allowed: 0\.\.200\)"):
+        dataset.load()[frame_id]()
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        (["images/f1.jpg", "labels/f1.png"], r"'.*images/f1.jpg' is not a '\*.png' image"),
+        (["photos/f1.png"], r"'.*photos/f1.png' is not a '\*.png' image"),
+        (["images/f1.png"], "No label folder '.*labels'"),
+        (["images/f1.png", "labels/f2.png"], "'.*f1.png' has no label"),
+        ([], "No folder"),
+    ],
+)
+def test_a_folder_not_in_its_format_names_a_file_and_the_expected_layout(
+    tmp_path: Path, files: list[str], problem: str
+):
+    root = tmp_path / "benchmark"
+    for name in files:
+        _write(root / name, np.zeros((4, 6), np.uint8))
+    expected = r"the 'fishyscapes' format expects images/<id>.png with labels/<id>.png under"
+
+    with pytest.raises(DatasetError, match=f"{problem}.*: {expected}"):
+        AnomalyBenchmarkDataset(str(root), "fishyscapes").load()

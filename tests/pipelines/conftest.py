@@ -6,8 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from kedro.config import OmegaConfigLoader
 
-from tests.conftest import write_tiny_model_files
+from synboost_kedro.pipelines.sets import load_benchmarks
+from synboost_kedro.settings import CONFIG_LOADER_ARGS
+from tests.conftest import PROJECT_ROOT, write_tiny_model_files
+
+#: The embedded demo's benchmarks, as conf/base/benchmarks.yml configures them.
+BENCHMARKS = load_benchmarks(
+    OmegaConfigLoader(
+        str(PROJECT_ROOT / "conf"), **{**CONFIG_LOADER_ARGS, "default_run_env": "base"}
+    )
+)
+BENCHMARK_NAMES = tuple(benchmark.name for benchmark in BENCHMARKS)
 
 FRAME_IDS = ["testcity_000000_000019", "testcity_000001_000019", "testcity_000002_000019"]
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.images import ImageReadError
 from synboost_kedro.storage.processed_set import (
     ProcessedSet,
     StoredFrame,
@@ -84,3 +85,25 @@ def test_frame_references_round_trip_as_plain_data_and_refuse_unknown_fields(tmp
         frames_to_json({"a": lambda: None})
     with pytest.raises(ValueError, match=r"Unknown processed fields \['code'\]"):
         StoredFrame.from_json({"root": str(tmp_path), "fields": ["code"], "frame_id": "a"})
+
+
+def test_logit_baselines_are_stored_as_float16_npy_files(tmp_path: Path):
+    scores = np.array([[1e-3, -12.5], [0.25, 3.0]], np.float32)
+
+    ProcessedSet(str(tmp_path), ("max_logit",)).save({"a": ProcessedFrame("a", max_logit=scores)})
+    stored = ProcessedSet(str(tmp_path), ("max_logit",)).loaders()["a"]().max_logit
+
+    assert (tmp_path / "max_logit" / "a.npy").is_file()
+    assert stored.dtype == np.float16
+    np.testing.assert_array_equal(stored, scores.astype(np.float16))
+
+
+def test_float_maps_that_overflow_float16_or_are_broken_are_named(tmp_path: Path):
+    huge = ProcessedFrame("a", energy=np.full((2, 2), -1e6, np.float32))
+    with pytest.raises(ValueError, match=r"a\.npy': values are not finite as float16"):
+        ProcessedSet(str(tmp_path), ("energy",)).save({"a": huge})
+    (tmp_path / "energy").mkdir(exist_ok=True)
+    (tmp_path / "energy" / "b.npy").write_bytes(b"not a numpy file")
+
+    with pytest.raises(ImageReadError, match=r"b\.npy': unreadable or truncated float map"):
+        ProcessedSet(str(tmp_path), ("energy",)).loaders()["b"]()

@@ -1,7 +1,12 @@
+import dataclasses
+import json
+
 import pytest
 import torch
 
 from synboost_kedro.uncertainty import MapConfig, Normalisation, SynthesisLabels, resolve_device
+from synboost_kedro.uncertainty.logit_baselines import MaxLogitAccumulator
+from tests.uncertainty.conftest import random_logits
 
 
 def _params(**overrides):
@@ -64,3 +69,14 @@ def test_auto_device_falls_back_to_the_cpu_and_cuda_needs_a_gpu():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             resolve_device("cuda")
+
+
+def test_settings_with_max_logit_statistics_survive_the_json_of_a_job():
+    accumulator = MaxLogitAccumulator()
+    accumulator.update(random_logits())
+    config = dataclasses.replace(
+        MapConfig.from_params(_params(), "prediction"),
+        max_logit_statistics=accumulator.statistics(),
+    )
+
+    assert MapConfig.from_json(json.loads(json.dumps(config.to_json()))) == config

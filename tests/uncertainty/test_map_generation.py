@@ -8,8 +8,15 @@ from PIL import Image
 from torch import nn
 
 from synboost_kedro.cityscapes import TRAIN_TO_LABEL_ID
+from synboost_kedro.frames import LOGIT_BASELINES
 from synboost_kedro.models.dissimilarity.inputs import imagenet_normalise
 from synboost_kedro.uncertainty import MapProducer, SynthesisLabels, compute_maps
+from synboost_kedro.uncertainty.logit_baselines import (
+    MaxLogitAccumulator,
+    MaxLogitStatistics,
+    logit_baselines,
+)
+from synboost_kedro.uncertainty.map_generation import measure_max_logit_statistics
 from synboost_kedro.uncertainty.softmax_maps import softmax_uncertainty
 from tests.uncertainty.conftest import config, frame_loaders, processed_frame
 
@@ -218,3 +225,68 @@ def test_provenance_follows_the_weights_and_settings_not_the_batching(models):
     with torch.no_grad():
         models.segmentation.head.bias.add_(1.0)
     assert MapProducer(loaders, models, config()).provenance() != base
+
+
+def _segment(models, load) -> torch.Tensor:
+    """The logits map generation computes for a frame: of its bicubic 32x64 image."""
+    image = _resize(load().image, (32, 64), Image.Resampling.BICUBIC)
+    with torch.no_grad():
+        return models.segmentation(imagenet_normalise(_unit(image)))
+
+
+def _statistics_of(models, loaders) -> MaxLogitStatistics:
+    accumulator = MaxLogitAccumulator()
+    for frame_id in sorted(loaders):
+        accumulator.update(_segment(models, loaders[frame_id]))
+    return accumulator.statistics()
+
+
+def test_given_statistics_maps_hold_the_logit_baselines_of_the_same_logits(models):
+    loaders = frame_loaders(2)
+    statistics = _statistics_of(models, loaders)
+
+    # One frame at a time in the default layout: the network computes exactly as called below.
+    exact = {"batch_size": 1, "channels_last": False}
+    frames = _run(loaders, models, config(**exact, max_logit_statistics=statistics))
+    without = _run(loaders, models, config(**exact))
+
+    for frame_id, frame in frames.items():
+        expected = logit_baselines(_segment(models, loaders[frame_id]), statistics)
+        for name in LOGIT_BASELINES:
+            score = getattr(frame, name)
+            assert score.shape == (32, 64) and score.dtype == np.float32
+            np.testing.assert_allclose(score, expected[name][0].numpy(), rtol=1e-6, atol=1e-6)
+            assert getattr(without[frame_id], name) is None
+        np.testing.assert_array_equal(frame.entropy, without[frame_id].entropy)
+
+
+def test_statistics_are_those_of_every_frame_segmented_as_the_maps_segment_it(models):
+    loaders = frame_loaders(3)
+
+    settings = config(batch_size=1, channels_last=False)
+
+    statistics = measure_max_logit_statistics(loaders, models.segmentation, settings)
+
+    expected = _statistics_of(models, loaders)
+    assert statistics.pixels == expected.pixels
+    np.testing.assert_allclose(statistics.mean, expected.mean, atol=1e-6)
+    np.testing.assert_allclose(statistics.std, expected.std, atol=1e-6)
+    with pytest.raises(ValueError, match="at least one frame"):
+        measure_max_logit_statistics({}, models.segmentation, config())
+
+
+def test_statistics_are_part_of_what_made_the_maps(models):
+    loaders = frame_loaders(2)
+    statistics = _statistics_of(models, loaders)
+
+    plain = MapProducer(loaders, models, config()).provenance()
+    with_baselines = MapProducer(
+        loaders, models, config(max_logit_statistics=statistics)
+    ).provenance()
+    other = dataclasses.replace(statistics, mean=tuple(m + 1 for m in statistics.mean))
+
+    assert plain == MapProducer(loaders, models, config(batch_size=1)).provenance()
+    assert len({plain, with_baselines}) == 2
+    assert with_baselines != (
+        MapProducer(loaders, models, config(max_logit_statistics=other)).provenance()
+    )

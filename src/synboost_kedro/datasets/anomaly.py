@@ -52,6 +52,14 @@ class BenchmarkLayout:
     label_format: str = "anomaly_mask"
     nested: bool = False
 
+    def expected(self, split: str | None) -> str:
+        """The files this layout expects under a benchmark's root, for error messages."""
+        inner = f"{split or '<split>'}/<city>/" if self.nested else (f"{split}/" if split else "")
+        return (
+            f"{self.image_dir}/{inner}<id>{self.image_suffix} with "
+            f"{self.label_dir}/{inner}<id>{self.label_suffix}"
+        )
+
 
 LAYOUTS: dict[str, BenchmarkLayout] = {
     # Fishyscapes Lost & Found and Static, exported from bdlb / TFDS: RGB + 0/1/255 mask PNG.
@@ -59,13 +67,22 @@ LAYOUTS: dict[str, BenchmarkLayout] = {
     # SegmentMeIfYouCan RoadAnomaly21 and RoadObstacle21 (region of interest already 255).
     "smiyc_anomaly": BenchmarkLayout("images", ".jpg", "labels_masks", "_labels_semantic.png"),
     "smiyc_obstacle": BenchmarkLayout("images", ".webp", "labels_masks", "_labels_semantic.png"),
-    # Lost & Found in its Cityscapes-style download; pass `split: test` (or train).
+    # Lost & Found in its Cityscapes-style download; pass `split: test` (or train). Its train ids
+    # (what SynBoost's scripts read), or the label ids as downloaded (what SegmentMeIfYouCan reads).
     "lost_and_found": BenchmarkLayout(
         "leftImg8bit",
         "_leftImg8bit.png",
         "gtCoarse",
         "_gtCoarse_labelTrainIds.png",
         label_format="lost_and_found",
+        nested=True,
+    ),
+    "lost_and_found_label_ids": BenchmarkLayout(
+        "leftImg8bit",
+        "_leftImg8bit.png",
+        "gtCoarse",
+        "_gtCoarse_labelIds.png",
+        label_format="lost_and_found_label_ids",
         nested=True,
     ),
     # Road Anomaly (Lis et al. 2019): frames/<name>.jpg + frames/<name>.labels/labels_semantic.png.
@@ -83,19 +100,16 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
     out (the SegmentMeIfYouCan downloads hold the test images, whose labels are hidden);
     otherwise they are an error.
 
-    Example catalog entries::
+    Evaluation benchmarks get theirs from ``conf/<env>/benchmarks.yml`` (``pipelines/sets.py``);
+    the validation anomaly set is a catalog entry::
 
-        smiyc_road_anomaly.raw:
+        anomaly_val.raw:
           type: synboost_kedro.datasets.AnomalyBenchmarkDataset
-          path: /data/smiyc/dataset_AnomalyTrack
-          layout: smiyc_anomaly
-          skip_unlabelled: true
+          path: /data/fishyscapes/lost_and_found_val
+          layout: fishyscapes
 
-        lost_and_found.raw:
-          type: synboost_kedro.datasets.AnomalyBenchmarkDataset
-          path: /data/lost_and_found
-          layout: lost_and_found
-          split: test
+    A folder that does not match its layout fails naming a file (or folder) and the layout's
+    expected files.
     """
 
     def __init__(
@@ -159,22 +173,40 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
     def _exists(self) -> bool:
         return bool(self._image_paths())
 
+    def _mismatch(self, problem: str) -> DatasetError:
+        """An error naming what is wrong and the files the layout expects."""
+        return DatasetError(
+            f"{problem}: the '{self._layout_name}' format expects "
+            f"{self._layout.expected(self._split)} under '{self._root}'"
+        )
+
     def load(self) -> dict[str, RawLoader]:
         image_paths = self._image_paths()
         if not image_paths:
-            raise DatasetError(
-                f"No '*{self._layout.image_suffix}' images in '{self._image_root}' "
-                f"(layout '{self._layout_name}')"
-            )
+            raise self._mismatch(self._no_images())
+        if not self._label_root.is_dir():
+            raise self._mismatch(f"No label folder '{self._label_root}'")
         label_paths = self._label_paths(image_paths)
         expected = set(label_paths.values())
         for path in self._label_root.glob(self._pattern(self._layout.label_suffix)):
             if path not in expected:
-                raise DatasetError(f"Label '{path}' has no image in '{self._image_root}'")
+                raise self._mismatch(f"Label '{path}' has no image in '{self._image_root}'")
         return {
             frame_id: partial(self._load_frame, frame_id, image_paths[frame_id], label_path)
             for frame_id, label_path in label_paths.items()
         }
+
+    def _no_images(self) -> str:
+        """Why no image was found, naming a file that is there instead if there is one."""
+        folder = self._image_root if self._image_root.is_dir() else self._root
+        if not folder.is_dir():
+            return f"No folder '{folder}'"
+        others = sorted(
+            path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")
+        )
+        if others:
+            return f"'{others[0]}' is not a '*{self._layout.image_suffix}' image of the layout"
+        return f"No '*{self._layout.image_suffix}' images in '{folder}'"
 
     def _label_paths(self, image_paths: Mapping[str, Path]) -> dict[str, Path]:
         """The label of every image; images without one are an error unless skipped."""
@@ -186,7 +218,7 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
         unlabelled = sorted(set(label_paths) - set(labelled))
         if unlabelled and not self._skip_unlabelled:
             frame_id = unlabelled[0]
-            raise DatasetError(
+            raise self._mismatch(
                 f"'{image_paths[frame_id]}' has no label '{label_paths[frame_id]}' (set "
                 "`skip_unlabelled: true` for benchmarks whose test labels are hidden)"
             )
@@ -198,7 +230,7 @@ class AnomalyBenchmarkDataset(AbstractDataset[Mapping[str, Any], dict[str, RawLo
                 len(image_paths),
             )
         if not labelled:
-            raise DatasetError(f"No image in '{self._image_root}' has a label")
+            raise self._mismatch(f"No image in '{self._image_root}' has a label")
         return labelled
 
     def _load_frame(self, frame_id: str, image_path: Path, label_path: Path) -> RawBenchmarkFrame:

@@ -178,7 +178,7 @@ class OriginalProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
     def _load_frame(self, frame_id: str, paths: Mapping[str, Path]) -> ProcessedFrame:
         arrays = {}
         for field, path in paths.items():
-            arrays[field] = FIELDS[field][1](path)
+            arrays[field] = FIELDS[field].read(path)
             _check_values(field, arrays[field], path)
         # Priors and synthesis may be stored at the networks' resolution; annotations may not.
         native = {

@@ -88,8 +88,15 @@ def curves_figure(results: Results, kind: str) -> Figure:
     """One panel per dataset with the PR (``kind="pr"``) or ROC (``"roc"``) curve of each method."""
     if kind not in ("pr", "roc"):
         raise ValueError(f"curve kind must be 'pr' or 'roc', got '{kind}'")
+    # Each panel's legend sits below it, two entries a row: with the baselines a set has nine
+    # methods, and no corner of the plot stays clear of every curve.
+    legend_rows = -(-(1 + max(len(methods) for methods in results.values())) // 2)
     figure, axes = plt.subplots(
-        1, len(results), figsize=(5 * len(results), 4.5), squeeze=False, layout="constrained"
+        1,
+        len(results),
+        figsize=(5 * len(results), 4.5 + 0.2 * legend_rows),
+        squeeze=False,
+        layout="constrained",
     )
     for axis, (dataset, methods) in zip(axes[0], results.items(), strict=True):
         _chance_line(axis, kind, next(iter(methods.values())).pixel)
@@ -118,7 +125,7 @@ def curves_figure(results: Results, kind: str) -> Figure:
         axis.set_xlim(0, 1)
         axis.set_ylim(0, 1.02)
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=8, loc="lower left" if kind == "pr" else "lower right")
+        axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2)
     return figure
 
 

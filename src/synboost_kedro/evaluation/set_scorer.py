@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.frames import LOGIT_BASELINES, ProcessedFrame
 from synboost_kedro.scoring import (
     SemanticSource,
     dissimilarity_probabilities,
@@ -25,9 +25,11 @@ from synboost_kedro.scoring import (
 
 logger = logging.getLogger(__name__)
 
-#: Methods scored per frame: the three priors alone, and the dissimilarity network alone.
-BASE_METHODS: tuple[str, ...] = ("entropy", "distance", "perceptual", "dissimilarity")
-_PRIOR_FIELDS = {"entropy": "entropy", "distance": "distance", "perceptual": "perceptual"}
+#: SynBoost's 8-bit prior maps, each scored alone.
+PRIOR_METHODS: tuple[str, ...] = ("entropy", "distance", "perceptual")
+#: Methods scored per frame: the standard baselines of the segmenter's logits, SynBoost's three
+#: priors alone, and the dissimilarity network alone.
+BASE_METHODS: tuple[str, ...] = (*LOGIT_BASELINES, *PRIOR_METHODS, "dissimilarity")
 
 FrameLoader = Callable[[], ProcessedFrame]
 
@@ -118,7 +120,17 @@ class SetScorer:
     ) -> dict[str, np.ndarray]:
         height, width = frame.label.shape
         scores = {"dissimilarity": resize_scores(probability, height, width)}
-        for method, field in _PRIOR_FIELDS.items():
-            prior = torch.from_numpy(getattr(maps, field).astype(np.float32) / 255)
+        for method in PRIOR_METHODS:
+            prior = torch.from_numpy(getattr(maps, method).astype(np.float32) / 255)
             scores[method] = resize_scores(prior, height, width)
+        for method in LOGIT_BASELINES:
+            baseline = getattr(maps, method)
+            if baseline is None:
+                raise ValueError(
+                    f"Frame '{frame.frame_id}' has no '{method}' map: the logit baselines are "
+                    "made by the uncertainty_maps pipeline; run it again"
+                )
+            scores[method] = resize_scores(
+                torch.from_numpy(baseline.astype(np.float32)), height, width
+            )
         return scores

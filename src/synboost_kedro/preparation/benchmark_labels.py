@@ -6,6 +6,9 @@ Formats are in docs/method.md, "Evaluation datasets":
   RoadObstacle21, whose region of interest is already 255): already 1 / 0 / 255.
 * ``lost_and_found``: Lost & Found ``gtCoarse_labelTrainIds``: 0 background, 1 free space,
   2 obstacle (anomaly), 255 outside the region of interest (kept as 255).
+* ``lost_and_found_label_ids``: Lost & Found ``gtCoarse_labelIds`` as downloaded, read as
+  SegmentMeIfYouCan reads them: 0 outside the region of interest (255), 1 free road (normal),
+  2..200 an obstacle class (anomaly).
 * ``road_anomaly``: Road Anomaly ``labels_semantic.png``: 0 background, 1 road, 2 anomaly.
 """
 
@@ -49,6 +52,9 @@ class LabelFormat:
         return lookup[raw_label.astype(np.uint8, copy=False)]
 
 
+#: The largest Lost & Found label id SegmentMeIfYouCan counts as an obstacle.
+_LAST_OBSTACLE_ID = 200
+
 LABEL_FORMATS: Mapping[str, LabelFormat] = MappingProxyType(
     {
         "anomaly_mask": LabelFormat(
@@ -56,6 +62,10 @@ LABEL_FORMATS: Mapping[str, LabelFormat] = MappingProxyType(
         ),
         "lost_and_found": LabelFormat(
             "lost_and_found", {0: NORMAL, 1: NORMAL, 2: ANOMALY, 255: IGNORE}
+        ),
+        "lost_and_found_label_ids": LabelFormat(
+            "lost_and_found_label_ids",
+            {0: IGNORE, 1: NORMAL, **dict.fromkeys(range(2, _LAST_OBSTACLE_ID + 1), ANOMALY)},
         ),
         "road_anomaly": LabelFormat("road_anomaly", {0: NORMAL, 1: NORMAL, 2: ANOMALY}),
     }
@@ -100,11 +110,24 @@ def check_raw_label(raw_label: np.ndarray, format_name: str, label_path: str) ->
     """
     unknown = label_format(format_name).unknown_values(raw_label)
     if unknown.size:
-        allowed = sorted(LABEL_FORMATS[format_name].common_value)
+        allowed = _value_ranges(sorted(LABEL_FORMATS[format_name].common_value))
         raise ValueError(
             f"'{label_path}' holds values {unknown.tolist()} that the '{format_name}' label "
             f"format does not define (allowed: {allowed})"
         )
+
+
+def _value_ranges(values: list[int]) -> str:
+    """``[0, 1, 2, 3, 255]`` → ``"0..3, 255"``."""
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(
+        f"{run[0]}..{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs
+    )
 
 
 def to_anomaly_frame(raw: RawBenchmarkFrame) -> AnomalyFrame:

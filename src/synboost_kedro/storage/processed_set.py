@@ -2,7 +2,8 @@
 layout"), keyed by frame id, Kedro-free.
 
 ``original/``, ``semantic/``, ``labels/``, ``synthesis/``, ``entropy/``, ``logit_distance/`` and
-``mae_features/`` hold one PNG per frame. Each set names the fields it stores, so one pipeline can
+``mae_features/`` hold one PNG per frame; the logit baselines (``max_softmax/`` ...) one float16
+``.npy`` per frame. Each set names the fields it stores, so one pipeline can
 write the labels and another the uncertainty maps of the same frames without touching each
 other's files; consumers pair them by frame id, never by sort order.
 
@@ -21,24 +22,42 @@ from typing import Any
 
 import numpy as np
 
-from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.frames import LOGIT_BASELINES, ProcessedFrame
 from synboost_kedro.storage.deferred import FrameProducer, write_pending
-from synboost_kedro.storage.image_files import read_integer_map, read_rgb, write_image
+from synboost_kedro.storage.image_files import (
+    read_float_map,
+    read_integer_map,
+    read_rgb,
+    write_float_map,
+    write_image,
+)
 from synboost_kedro.utils import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
 
-#: field → (folder, reader). Folder names are the original repository's.
-FIELDS: dict[str, tuple[str, Callable[[Path], np.ndarray]]] = {
-    "image": ("original", read_rgb),
-    "semantic": ("semantic", read_integer_map),
-    "label_ids": ("semantic_labelIds", read_integer_map),
-    "instance_ids": ("instances", partial(read_integer_map, dtype=np.int32)),
-    "label": ("labels", read_integer_map),
-    "synthesis": ("synthesis", read_rgb),
-    "entropy": ("entropy", read_integer_map),
-    "distance": ("logit_distance", read_integer_map),
-    "perceptual": ("mae_features", read_integer_map),
+
+@dataclasses.dataclass(frozen=True)
+class FieldFiles:
+    """How one field is stored: one file per frame in ``folder``."""
+
+    folder: str
+    read: Callable[[Path], np.ndarray]
+    write: Callable[[Path, np.ndarray], None] = write_image
+    suffix: str = ".png"
+
+
+#: Every field's files. Folder names are the original repository's where it has the field.
+FIELDS: dict[str, FieldFiles] = {
+    "image": FieldFiles("original", read_rgb),
+    "semantic": FieldFiles("semantic", read_integer_map),
+    "label_ids": FieldFiles("semantic_labelIds", read_integer_map),
+    "instance_ids": FieldFiles("instances", partial(read_integer_map, dtype=np.int32)),
+    "label": FieldFiles("labels", read_integer_map),
+    "synthesis": FieldFiles("synthesis", read_rgb),
+    "entropy": FieldFiles("entropy", read_integer_map),
+    "distance": FieldFiles("logit_distance", read_integer_map),
+    "perceptual": FieldFiles("mae_features", read_integer_map),
+    **{name: FieldFiles(name, read_float_map, write_float_map, ".npy") for name in LOGIT_BASELINES},
 }
 #: Folder of the per-frame record of what made each frame (see :meth:`ProcessedSet.save`).
 PROVENANCE_FOLDER = "provenance"
@@ -48,7 +67,8 @@ NATIVE_FIELDS = frozenset({"image", "semantic", "label_ids", "instance_ids", "la
 
 def field_path(root: str | Path, field: str, frame_id: str) -> Path:
     """The file of one field of one frame."""
-    return Path(root) / FIELDS[field][0] / f"{frame_id}.png"
+    files = FIELDS[field]
+    return Path(root) / files.folder / f"{frame_id}{files.suffix}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +81,7 @@ class StoredFrame:
 
     def __call__(self) -> ProcessedFrame:
         arrays = {
-            field: FIELDS[field][1](field_path(self.root, field, self.frame_id))
+            field: FIELDS[field].read(field_path(self.root, field, self.frame_id))
             for field in self.fields
         }
         shapes = {
@@ -130,7 +150,8 @@ class ProcessedSet:
             raise ValueError(f"Unknown processed fields {unknown}; choose from {sorted(FIELDS)}")
 
     def _stored(self, field: str) -> set[str]:
-        return {path.stem for path in (Path(self.root) / FIELDS[field][0]).glob("*.png")}
+        files = FIELDS[field]
+        return {path.stem for path in (Path(self.root) / files.folder).glob(f"*{files.suffix}")}
 
     def frame_ids(self) -> list[str]:
         """Frames with a file of the first field, sorted."""
@@ -158,7 +179,7 @@ class ProcessedSet:
         """
         frame_ids = self.frame_ids()
         if not frame_ids:
-            folder = Path(self.root) / FIELDS[self.fields[0]][0]
+            folder = Path(self.root) / FIELDS[self.fields[0]].folder
             raise FileNotFoundError(
                 f"No frames in '{folder}'; run the pipeline that produces it first"
             )
@@ -213,7 +234,7 @@ class ProcessedSet:
                     f"Frame '{frame.frame_id}' has no '{field}' for '{self.root}' "
                     f"(it has {present})"
                 )
-            write_image(field_path(self.root, field, frame.frame_id), array)
+            FIELDS[field].write(field_path(self.root, field, frame.frame_id), array)
         if provenance is not None:
             atomic_write_bytes(self._provenance_path(frame.frame_id), provenance.encode())
 

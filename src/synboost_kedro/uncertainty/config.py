@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from synboost_kedro.uncertainty.logit_baselines import MaxLogitStatistics
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
 from synboost_kedro.utils.device import resolve_device
 from synboost_kedro.utils.strict_fields import check_known_keys, from_known_fields
@@ -68,6 +69,9 @@ class MapConfig:
         batch_size: Frames per forward pass.
         num_workers: DataLoader processes decoding and resizing frames (0 = in the main process).
         device: Where the networks run.
+        max_logit_statistics: The segmenter's max-logit statistics on its training split; given,
+            every frame also gets the scores of the logit baselines
+            (:mod:`~synboost_kedro.uncertainty.logit_baselines`).
     """
 
     segmentation_size: Size | None
@@ -80,6 +84,7 @@ class MapConfig:
     batch_size: int = 1
     num_workers: int = 0
     device: torch.device = torch.device("cpu")
+    max_logit_statistics: MaxLogitStatistics | None = None
 
     def to_json(self) -> dict[str, Any]:
         """These settings as plain data, for a job handed to other processes."""
@@ -87,6 +92,8 @@ class MapConfig:
         values["synthesis_labels"] = self.synthesis_labels.value
         values["normalisation"] = self.normalisation.value
         values["device"] = str(self.device)
+        if self.max_logit_statistics is not None:
+            values["max_logit_statistics"] = self.max_logit_statistics.to_json()
         return values
 
     @classmethod
@@ -99,6 +106,10 @@ class MapConfig:
         values["synthesis_labels"] = SynthesisLabels(values["synthesis_labels"])
         values["normalisation"] = Normalisation(values["normalisation"])
         values["device"] = torch.device(values["device"])
+        if values.get("max_logit_statistics") is not None:
+            values["max_logit_statistics"] = MaxLogitStatistics.from_json(
+                values["max_logit_statistics"]
+            )
         return from_known_fields(cls, values, "map settings")
 
     @classmethod

@@ -4,7 +4,8 @@
 For every frame: segmentation → softmax entropy, softmax distance and predicted train ids (at the
 segmentation size); synthesis from the annotated or predicted label map (at the synthesis size);
 VGG19 perceptual difference between image and re-synthesis (at the perceptual size). Every map
-is stored as uint8 with the original's truncation.
+is stored as uint8 with the original's truncation. Given the segmenter's max-logit statistics,
+the same logits also give the standard baselines' scores (``logit_baselines.py``), kept as floats.
 
 :func:`compute_maps` is Kedro-free and works on any subset of frame ids, so shards of one set can
 be processed independently (e.g. one per torchrun rank) and write disjoint frames.
@@ -36,8 +37,13 @@ from synboost_kedro.uncertainty.frame_inputs import (
     Sample,
     batches_by_size,
 )
+from synboost_kedro.uncertainty.logit_baselines import (
+    MaxLogitAccumulator,
+    MaxLogitStatistics,
+    logit_baselines,
+)
 from synboost_kedro.uncertainty.quantise import signed_to_uint8, uint8_to_unit, unit_to_uint8
-from synboost_kedro.uncertainty.softmax_maps import SoftmaxMaps, softmax_uncertainty
+from synboost_kedro.uncertainty.softmax_maps import softmax_uncertainty
 from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
@@ -94,30 +100,73 @@ def compute_maps(
         config: Sizes, synthesis source, normalisation, batching and device.
 
     Yields:
-        Frames with ``semantic``, ``synthesis``, ``entropy``, ``distance`` and ``perceptual`` set.
+        Frames with ``semantic``, ``synthesis``, ``entropy``, ``distance`` and ``perceptual`` set,
+        and the logit baselines' fields when ``config.max_logit_statistics`` is given.
 
     Raises:
         ValueError: an id has no loader, a frame is malformed, or a network returns a wrong shape
             or non-finite logits; the message names the frame.
     """
-    unknown = [frame_id for frame_id in frame_ids if frame_id not in frame_loaders]
-    if unknown:
-        raise ValueError(f"No frames named {unknown[:5]} (of {len(unknown)} unknown ids)")
     if not frame_ids:
         return
     models = models.prepared(config.device, config.channels_last)
+    for batch in _input_batches(frame_loaders, frame_ids, config, progress, "uncertainty maps"):
+        # Left before yielding, so the consumer never runs in inference mode.
+        with torch.inference_mode():
+            frames = maps_of_batch(batch, models, config)
+        yield from frames
+
+
+def measure_max_logit_statistics(
+    frame_loaders: Mapping[str, FrameLoader],
+    segmentation: nn.Module,
+    config: MapConfig,
+    progress: bool = False,
+) -> MaxLogitStatistics:
+    """The max-logit statistics of every frame's segmentation, as map generation segments them
+    (same input size, resizing and device), for the standardized max logit.
+
+    Args:
+        frame_loaders: ``{frame_id: loader}`` of frames with an image (processed or Cityscapes).
+        segmentation: The segmentation network.
+        config: Segmentation size, batching and device; the other sizes are not used.
+        progress: Show a progress bar (on a terminal).
+
+    Raises:
+        ValueError: there are no frames, or a frame or the network's output is malformed.
+    """
+    if not frame_loaders:
+        raise ValueError("max-logit statistics need at least one frame")
+    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
+    segmentation = segmentation.to(config.device, memory_format=memory_format).eval()
+    accumulator = MaxLogitAccumulator()
+    frame_ids = sorted(frame_loaders)
+    for batch in _input_batches(frame_loaders, frame_ids, config, progress, "max-logit statistics"):
+        with torch.inference_mode():
+            accumulator.update(_segment(default_collate(batch), segmentation, config))
+    return accumulator.statistics()
+
+
+def _input_batches(
+    frame_loaders: Mapping[str, FrameLoader],
+    frame_ids: Sequence[str],
+    config: MapConfig,
+    progress: bool,
+    description: str,
+) -> Iterator[list[Sample]]:
+    """The frames' network inputs, decoded by ``config.num_workers`` workers, in batches of one
+    segmentation size."""
+    unknown = [frame_id for frame_id in frame_ids if frame_id not in frame_loaders]
+    if unknown:
+        raise ValueError(f"No frames named {unknown[:5]} (of {len(unknown)} unknown ids)")
     loader = DataLoader(
         FrameInputs(frame_loaders, frame_ids, config),
         batch_size=None,
         num_workers=config.num_workers,
         pin_memory=config.device.type == "cuda",
     )
-    samples = progress_bar(loader, "uncertainty maps", "frame", show=progress, total=len(frame_ids))
-    for batch in batches_by_size(samples, config.batch_size):
-        # Left before yielding, so the consumer never runs in inference mode.
-        with torch.inference_mode():
-            frames = maps_of_batch(batch, models, config)
-        yield from frames
+    samples = progress_bar(loader, description, "frame", show=progress, total=len(frame_ids))
+    return batches_by_size(samples, config.batch_size)
 
 
 def maps_of_batch(
@@ -130,9 +179,12 @@ def maps_of_batch(
     """
     batch = default_collate(samples)
     frame_ids: list[str] = batch["frame_id"]
-    softmax = _segment(batch, models.segmentation, config)
+    logits = _segment(batch, models.segmentation, config)
+    softmax = softmax_uncertainty(logits, config.normalisation, frame_ids)
     synthesis = _resynthesise(batch, softmax.prediction, models.synthesis, config)
     perceptual = _perceptual_difference(batch, synthesis, models.perceptual, config)
+    statistics = config.max_logit_statistics
+    baselines = {} if statistics is None else logit_baselines(logits, statistics)
     return _frames(
         frame_ids,
         semantic=softmax.prediction.to(torch.uint8),
@@ -140,14 +192,16 @@ def maps_of_batch(
         entropy=unit_to_uint8(softmax.entropy),
         distance=unit_to_uint8(softmax.distance),
         perceptual=unit_to_uint8(perceptual[:, 0]),
+        **baselines,
     )
 
 
-def _segment(batch: Mapping[str, Any], model: nn.Module, config: MapConfig) -> SoftmaxMaps:
+def _segment(batch: Mapping[str, Any], model: nn.Module, config: MapConfig) -> torch.Tensor:
+    """The segmentation logits ``[B, 19, H, W]`` of a collated batch."""
     image = _unit_images(batch, "segmentation_image", config)
     logits = model(imagenet_normalise(image))
     _check_shape("segmentation logits", logits, image.shape[-2:], batch["frame_id"])
-    return softmax_uncertainty(logits, config.normalisation, batch["frame_id"])
+    return logits
 
 
 def _resynthesise(
@@ -285,6 +339,9 @@ class MapProducer:
         settings = self._config.to_json()
         for name in ("device", "batch_size", "num_workers", "channels_last"):
             settings.pop(name)
+        # Maps without baselines keep the digest they had before the baselines existed.
+        if settings["max_logit_statistics"] is None:
+            settings.pop("max_logit_statistics")
         digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
         for network in (self._models.segmentation, self._models.synthesis, self._models.perceptual):
             for name, tensor in network.state_dict().items():

@@ -17,9 +17,9 @@ from synboost_kedro.evaluation.folders import measure_score_folders
 from synboost_kedro.models.model_file import read_model_file
 from synboost_kedro.pipeline_registry import register_pipelines
 from synboost_kedro.pipelines.ablation.nodes import VARIANTS
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
+from synboost_kedro.pipelines.sets import SELECTION_SET
 from tests.conftest import make_frame, run_kedro, torch_threads, write_processed_set
-from tests.pipelines.conftest import TINY_NETWORK_PARAMS, TINY_TRAINING
+from tests.pipelines.conftest import BENCHMARK_NAMES, TINY_NETWORK_PARAMS, TINY_TRAINING
 
 TINY_ABLATION = {
     **TINY_NETWORK_PARAMS,
@@ -38,7 +38,7 @@ def _write_inputs(project: Path) -> dict[str, np.ndarray]:
     and their maps, a Cityscapes split with void objects and the VGG report (the networks come
     from ``project_with_models``). Returns the split's label ids by frame id."""
     write_processed_set(project, "dissimilarity_train", 4, seed=0)
-    for seed, name in enumerate((SELECTION_SET, *EVALUATION_SETS), start=1):
+    for seed, name in enumerate((SELECTION_SET, *BENCHMARK_NAMES), start=1):
         write_processed_set(project, name, 2, seed=seed)
     frames = {}
     for index in range(3):
@@ -78,10 +78,10 @@ def test_ablation_trains_scores_and_reports_every_variant(project_with_models: P
     with (project / "data/08_reporting/ablation.csv").open() as stream:
         rows = list(csv.DictReader(stream))
     assert [(row["dataset"], row["variant"]) for row in rows] == [
-        (set_name, variant) for set_name in EVALUATION_SETS for variant in VARIANTS
+        (set_name, variant) for set_name in BENCHMARK_NAMES for variant in VARIANTS
     ]
     # Without the ensemble, a set's row is the full network's own stored score.
-    set_name = EVALUATION_SETS[0]
+    set_name = BENCHMARK_NAMES[0]
     stored = project / "data/07_model_output/ablation/full" / set_name / "dissimilarity"
     labels = project / "data/03_primary" / set_name
     alone = measure_score_folders({"m": stored}, labels, "fishyscapes", "obstacle").methods["m"]

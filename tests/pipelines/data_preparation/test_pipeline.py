@@ -17,6 +17,7 @@ from synboost_kedro.preparation import ORIGINAL_REPLACEMENT_LABEL_IDS, VOID_OBJE
 from synboost_kedro.settings import CONFIG_LOADER_ARGS
 from synboost_kedro.synthetic.clutter import DYNAMIC_LABEL_ID
 from tests.conftest import PROJECT_ROOT, make_frame, run_kedro
+from tests.pipelines.conftest import BENCHMARKS
 
 CAR = LABEL_ID_BY_NAME["car"]
 
@@ -27,7 +28,7 @@ def _read(path: Path) -> np.ndarray:
 
 
 def test_each_set_is_a_namespace_with_readable_names():
-    nodes = {node.name: node for node in create_pipeline().nodes}
+    nodes = {node.name: node for node in create_pipeline(BENCHMARKS).nodes}
     assert sorted(nodes) == [
         "anomaly_val.convert_benchmark_labels_node",
         "dissimilarity_train.swap_instance_labels_node",

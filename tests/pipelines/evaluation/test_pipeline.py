@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
@@ -13,12 +14,14 @@ from kedro_datasets.text import TextDataset
 from sklearn.metrics import average_precision_score
 
 from synboost_kedro.datasets import ScoreMapDataset
-from synboost_kedro.evaluation import BASE_METHODS
-from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.evaluation import BASE_METHODS, METHODS
+from synboost_kedro.frames import LOGIT_BASELINES, ProcessedFrame
 from synboost_kedro.models.dissimilarity import DissimilarityConfig, DissimilarityNet
 from synboost_kedro.pipelines.evaluation import create_pipeline
-from synboost_kedro.pipelines.evaluation.nodes import measure_set
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
+from synboost_kedro.pipelines.evaluation.nodes import build_report, measure_set
+from synboost_kedro.pipelines.sets import SELECTION_SET
+from synboost_kedro.scoring import resize_scores
+from tests.pipelines.conftest import BENCHMARK_NAMES, BENCHMARKS
 
 HEIGHT, WIDTH = 24, 40  # label resolution; the network runs at 16x32
 
@@ -44,6 +47,7 @@ def _frames(seed: int, count: int = 3) -> tuple[dict, dict]:
             entropy=entropy,
             distance=rng.integers(0, 256, (HEIGHT, WIDTH), dtype=np.uint8),
             perceptual=rng.integers(0, 256, (8, 16), dtype=np.uint8),
+            **{name: rng.normal(0, 1, (12, 20)).astype(np.float16) for name in LOGIT_BASELINES},
         )
         frames[frame.frame_id] = lambda frame=frame: frame
         maps[frame.frame_id] = lambda frame_maps=frame_maps: frame_maps
@@ -73,14 +77,14 @@ def test_pipeline_scores_measures_and_reports_every_set(tmp_path: Path, model, g
     catalog["params:uncertainty_maps.perceptual"] = {"height": 16, "width": 32}
     frames, maps = _frames(0)
     catalog[f"{SELECTION_SET}.benchmark_frames"], catalog[f"{SELECTION_SET}.maps"] = frames, maps
-    for index, set_name in enumerate(EVALUATION_SETS):
+    for index, set_name in enumerate(BENCHMARK_NAMES):
         catalog[f"{set_name}.benchmark_frames"], catalog[f"{set_name}.maps"] = _frames(index + 1)
         catalog[f"{set_name}.scores"] = ScoreMapDataset(str(tmp_path / set_name), BASE_METHODS)
     catalog["fusion_weights"] = JSONDataset(filepath=str(tmp_path / "weights.json"))
     for name in ("evaluation_table_csv", "evaluation_table_markdown"):
         catalog[name] = TextDataset(filepath=str(tmp_path / name))
 
-    SequentialRunner().run(create_pipeline(), catalog)
+    SequentialRunner().run(create_pipeline(BENCHMARKS), catalog)
 
     weights = catalog.load("fusion_weights")
     if grid_search:
@@ -88,11 +92,18 @@ def test_pipeline_scores_measures_and_reports_every_set(tmp_path: Path, model, g
     else:
         assert weights == {"dissimilarity": 0.75, "entropy": 0.25}
     csv = catalog.load("evaluation_table_csv").splitlines()
-    assert len(csv) == 1 + len(EVALUATION_SETS) * (len(BASE_METHODS) + 1)
-    stored = ScoreMapDataset(str(tmp_path / EVALUATION_SETS[0]), BASE_METHODS).load()
+    assert len(csv) == 1 + len(BENCHMARKS) * (len(BASE_METHODS) + 1)
+    stored = ScoreMapDataset(str(tmp_path / BENCHMARK_NAMES[0]), BASE_METHODS).load()
     scores = stored["f0"]()
     assert scores["dissimilarity"].shape == (HEIGHT, WIDTH)
     assert scores["dissimilarity"].dtype == np.float16
+    maps = _frames(1)[1]["f0"]()
+    for method in LOGIT_BASELINES:  # stored at 12x20, scored at the label's 24x40
+        baseline = torch.from_numpy(getattr(maps, method).astype(np.float32))
+        expected = resize_scores(baseline, HEIGHT, WIDTH).astype(np.float16)
+        np.testing.assert_array_equal(scores[method], expected)
+    rows = [line.split(",")[:2] for line in csv[1:]]
+    assert rows == [[name, method] for name in BENCHMARK_NAMES for method in METHODS]
     assert "| synboost |" in catalog.load("evaluation_table_markdown")
 
 
@@ -134,3 +145,8 @@ def test_measured_ap_equals_scikit_learn_on_the_stored_scores(tmp_path: Path):
 def test_unknown_track_is_refused():
     with pytest.raises(ValueError, match="Unknown component track 'lane'"):
         measure_set({}, {}, {}, _params(False), track="lane")
+
+
+def test_a_report_without_benchmarks_names_the_configuration_file():
+    with pytest.raises(ValueError, match="benchmarks.yml"):
+        build_report({"dissimilarity": 1.0})

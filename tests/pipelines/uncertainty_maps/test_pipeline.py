@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 
@@ -9,19 +10,32 @@ import numpy as np
 import pytest
 from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
+from kedro_datasets.json import JSONDataset
 
-from synboost_kedro.datasets import ProcessedDataset
-from synboost_kedro.frames import ProcessedFrame
+from synboost_kedro.datasets import CityscapesDataset, ProcessedDataset
+from synboost_kedro.frames import LOGIT_BASELINES, ProcessedFrame
 from synboost_kedro.models.model_file import write_model_file
-from synboost_kedro.pipelines.sets import ANOMALY_SETS, EVALUATION_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.sets import TRAINING_SETS, anomaly_sets
 from synboost_kedro.pipelines.uncertainty_maps import create_pipeline
-from synboost_kedro.pipelines.uncertainty_maps.nodes import build_perceptual_network
+from synboost_kedro.pipelines.uncertainty_maps.nodes import (
+    build_perceptual_network,
+)
+from synboost_kedro.pipelines.uncertainty_maps.pipeline import STATISTICS
 from synboost_kedro.uncertainty import MapConfig, MapModels, MapProducer
-from tests.conftest import make_frame, processed_frame, run_kedro, tiny_networks, torch_threads
-from tests.pipelines.conftest import FRAME_IDS, MAP_PARAMS
+from tests.conftest import (
+    BENCHMARK_MAP_FIELDS,
+    MAP_FIELDS,
+    make_frame,
+    processed_frame,
+    run_kedro,
+    tiny_networks,
+    torch_threads,
+)
+from tests.pipelines.conftest import BENCHMARK_NAMES, BENCHMARKS, FRAME_IDS, MAP_PARAMS
 
-TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], EVALUATION_SETS[0]
-MAP_FIELDS = ["semantic", "synthesis", "entropy", "distance", "perceptual"]
+TRAINING_SET, EVALUATION_SET = TRAINING_SETS[0], BENCHMARK_NAMES[0]
+ANOMALY_SETS = anomaly_sets(BENCHMARKS)
+FIELDS = {TRAINING_SET: MAP_FIELDS, EVALUATION_SET: BENCHMARK_MAP_FIELDS}
 
 
 @pytest.fixture(autouse=True)
@@ -67,20 +81,32 @@ def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataC
                 str(primary / EVALUATION_SET), ["image", "label"]
             ),
             **{
-                f"{name}.maps": ProcessedDataset(str(feature / name), MAP_FIELDS, overwrite=rebuild)
-                for name in (TRAINING_SET, EVALUATION_SET)
+                f"{name}.maps": ProcessedDataset(str(feature / name), fields, overwrite=rebuild)
+                for name, fields in FIELDS.items()
             },
             "segmentation_model": MemoryDataset(segmentation, copy_mode="assign"),
             "synthesis_model": MemoryDataset(synthesis, copy_mode="assign"),
             "perceptual_network": MemoryDataset(perceptual_network, copy_mode="assign"),
             "params:uncertainty_maps": MemoryDataset(MAP_PARAMS),
+            "cityscapes_train": MemoryDataset(_cityscapes_train(), copy_mode="assign"),
+            STATISTICS: JSONDataset(filepath=str(tmp_path / "statistics.json")),
         }
     )
 
 
+def _cityscapes_train() -> dict:
+    """``{frame_id: loader}`` of a Cityscapes train split, as ``CityscapesDataset`` loads it."""
+    return {
+        frame_id: partial(make_frame, frame_id, 40, 72, seed)
+        for seed, frame_id in enumerate(FRAME_IDS)
+    }
+
+
 def _run(tmp_path: Path, perceptual_network, rebuild: bool = False) -> None:
-    pipeline = create_pipeline().only_nodes_with_namespaces([TRAINING_SET, EVALUATION_SET])
-    SequentialRunner().run(pipeline, _catalog(tmp_path, perceptual_network, rebuild))
+    pipeline = create_pipeline(BENCHMARKS)
+    statistics = pipeline.only_nodes("measure_segmentation_statistics_node")
+    maps = pipeline.only_nodes_with_namespaces(list(FIELDS))
+    SequentialRunner().run(statistics + maps, _catalog(tmp_path, perceptual_network, rebuild))
 
 
 def _mtimes(root: Path) -> dict[str, int]:
@@ -88,10 +114,14 @@ def _mtimes(root: Path) -> dict[str, int]:
 
 
 def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
-    pipeline = create_pipeline()
+    pipeline = create_pipeline(BENCHMARKS)
 
     names = {node.name for node in pipeline.nodes}
-    assert {"convert_hed_vgg16_node", "build_perceptual_network_node"} <= names
+    assert {
+        "convert_hed_vgg16_node",
+        "build_perceptual_network_node",
+        "measure_segmentation_statistics_node",
+    } <= names
     for name in TRAINING_SETS:
         assert f"{name}.compute_maps_from_swapped_labels_node" in names
     for name in ANOMALY_SETS:
@@ -101,6 +131,7 @@ def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
         "synthesis_model",
         "params:uncertainty_maps",
         "params:pretrained_weights.hed_vgg16",
+        "cityscapes_train",
         *(f"{name}.swapped_frames" for name in TRAINING_SETS),
         *(f"{name}.benchmark_frames" for name in ANOMALY_SETS),
     }
@@ -127,6 +158,10 @@ def test_maps_are_stored_per_frame_id_and_reruns_only_fill_gaps(tmp_path, percep
         for folder in ("semantic", "synthesis", "entropy", "logit_distance", "mae_features"):
             stored = sorted(path.stem for path in (feature / name / folder).glob("*.png"))
             assert stored == FRAME_IDS, (name, folder)
+    for folder in LOGIT_BASELINES:
+        stored = sorted(path.stem for path in (feature / EVALUATION_SET / folder).glob("*.npy"))
+        assert stored == FRAME_IDS, folder
+        assert not (feature / TRAINING_SET / folder).exists()
     assert not list(feature.rglob(".*tmp*"))
     changed = {key for key in first if first[key] != second[key]}
     assert changed == {
@@ -134,6 +169,8 @@ def test_maps_are_stored_per_frame_id_and_reruns_only_fill_gaps(tmp_path, percep
         for folder in ("semantic", "synthesis", "entropy", "logit_distance", "mae_features")
     }
     assert all(third[key] != second[key] for key in second)
+    statistics = tmp_path / "statistics.json"
+    assert json.loads(statistics.read_text())["road"]["pixels"] >= 0
 
 
 def test_training_and_evaluation_sets_synthesise_from_different_label_maps(
@@ -144,7 +181,7 @@ def test_training_and_evaluation_sets_synthesise_from_different_label_maps(
     _run(tmp_path, perceptual_network)
 
     def load(name):
-        return ProcessedDataset(str(tmp_path / "feature" / name), MAP_FIELDS).load()
+        return ProcessedDataset(str(tmp_path / "feature" / name), FIELDS[name]).load()
 
     training, evaluation = load(TRAINING_SET), load(EVALUATION_SET)
     frame_id = FRAME_IDS[0]
@@ -179,6 +216,8 @@ def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
     write_model_file(segmentation, kedro_project / "data/06_models/segmentation_model.pt")
     write_model_file(synthesis, kedro_project / "data/06_models/synthesis_model.pt")
     _write_frames(kedro_project / "data/03_primary", sets=(*TRAINING_SETS, *ANOMALY_SETS))
+    train_split = {frame_id: load() for frame_id, load in _cityscapes_train().items()}
+    CityscapesDataset(str(kedro_project / "data/01_raw/cityscapes"), "train").save(train_split)
     params = {
         f"uncertainty_maps.{key}": value
         for key, value in {
@@ -196,6 +235,8 @@ def test_kedro_run_fills_every_set_through_the_project_catalog(kedro_project):
     run_kedro(kedro_project, "uncertainty_maps", params)
 
     for name in (*TRAINING_SETS, *ANOMALY_SETS):
-        maps = ProcessedDataset(str(kedro_project / "data/04_feature" / name), MAP_FIELDS)
+        fields = MAP_FIELDS if name in TRAINING_SETS else BENCHMARK_MAP_FIELDS
+        maps = ProcessedDataset(str(kedro_project / "data/04_feature" / name), fields)
         assert maps.stored_frame_ids() == set(FRAME_IDS), name
         assert maps.load()[FRAME_IDS[0]]().entropy.shape == (32, 64)
+    assert (kedro_project / "data/06_models/segmentation_max_logit_statistics.json").is_file()

@@ -23,8 +23,7 @@ from synboost_kedro.pipelines.ablation.nodes import (
 )
 from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.evaluation.nodes import measure_set, score_set, select_fusion_weights
-from synboost_kedro.pipelines.evaluation.pipeline import COMPONENT_TRACKS
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET, TRAINING_SETS
+from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS, Benchmark
 from synboost_kedro.pipelines.uncertainty_maps.nodes import (
     build_perceptual_network,
     plan_uncertainty_maps,
@@ -82,7 +81,8 @@ def _fusion_weights(network: str) -> Node:
     )
 
 
-def _scored_set(set_name: str) -> list[Node]:
+def _scored_set(benchmark: Benchmark) -> list[Node]:
+    set_name = benchmark.name
     return [
         Node(
             score_set,
@@ -92,7 +92,7 @@ def _scored_set(set_name: str) -> list[Node]:
             name=f"score_{set_name}",
         ),
         Node(
-            _bound(measure_set, track=COMPONENT_TRACKS[set_name]),
+            _bound(measure_set, track=benchmark.track),
             inputs=[f"{set_name}.benchmark_frames", f"{set_name}.scores", "fusion_weights"]
             + ["params:evaluation"],
             outputs=f"{set_name}.results",
@@ -101,7 +101,8 @@ def _scored_set(set_name: str) -> list[Node]:
     ]
 
 
-def _network_pipeline(network: str) -> Pipeline:
+def _network_pipeline(network: str, benchmarks: tuple[Benchmark, ...]) -> Pipeline:
+    set_names = [benchmark.name for benchmark in benchmarks]
     nodes = [
         Node(
             _bound(variant_training_params, network=network),
@@ -123,14 +124,14 @@ def _network_pipeline(network: str) -> Pipeline:
             name="train",
         ),
         _fusion_weights(network),
-        *(node for set_name in EVALUATION_SETS for node in _scored_set(set_name)),
+        *(node for benchmark in benchmarks for node in _scored_set(benchmark)),
         Node(
             collect_network,
             inputs={
                 "summary": "summary",
                 "fusion_weights": "fusion_weights",
                 "training_params": "training_params",
-                **{set_name: f"{set_name}.results" for set_name in EVALUATION_SETS},
+                **{set_name: f"{set_name}.results" for set_name in set_names},
             },
             outputs="measured",
             name="collect",
@@ -142,7 +143,7 @@ def _network_pipeline(network: str) -> Pipeline:
         "selection_maps": f"{SELECTION_SET}.maps",
         **{
             name: name
-            for set_name in EVALUATION_SETS
+            for set_name in set_names
             for name in (f"{set_name}.benchmark_frames", f"{set_name}.maps")
         },
     }
@@ -167,7 +168,8 @@ def _network_pipeline(network: str) -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
+    """Every variant trained, then scored on every configured benchmark (``sets.py``)."""
     perceptual = Node(
         build_perceptual_network,
         inputs=["params:uncertainty_maps", "hed_vgg16_report"],
@@ -180,7 +182,8 @@ def create_pipeline(**kwargs) -> Pipeline:
         outputs=list(REPORT_OUTPUTS),
         name="build_report",
     )
-    template = Pipeline([perceptual, *(_network_pipeline(network) for network in NETWORKS), report])
+    networks = (_network_pipeline(network, benchmarks) for network in NETWORKS)
+    template = Pipeline([perceptual, *networks, report])
     external = {name for name in template.inputs() if name != "perceptual_network"}
     return Pipeline(
         template,

@@ -10,7 +10,7 @@ from synboost_kedro.pipelines.data_preparation.nodes import (
     convert_benchmark_labels,
     swap_instance_labels,
 )
-from synboost_kedro.pipelines.sets import ANOMALY_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.sets import TRAINING_SETS, Benchmark, anomaly_sets
 
 #: The Cityscapes split each training set is made from.
 CITYSCAPES_SOURCES: dict[str, str] = {"dissimilarity_train": "cityscapes_train"}
@@ -46,11 +46,12 @@ def _evaluation_set(name: str) -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
+    """The training sets, the selection set and every configured benchmark (``sets.py``)."""
     return Pipeline(
         [
             *(_training_set(name) for name in TRAINING_SETS),
-            *(_evaluation_set(name) for name in ANOMALY_SETS),
+            *(_evaluation_set(name) for name in anomaly_sets(benchmarks)),
         ],
         tags="data_preparation",
     )

@@ -125,7 +125,15 @@ def measure_set(
 def build_report(
     fusion_weights: dict[str, float], **set_results: dict[str, Any]
 ) -> tuple[str, str, dict[str, dict[str, float | int]], Figure, Figure]:
-    """The metrics table (CSV, Markdown), MLflow metrics and PR/ROC figures of all sets."""
+    """The metrics table (CSV, Markdown), MLflow metrics and PR/ROC figures of all sets.
+
+    Raises:
+        ValueError: no benchmark is configured.
+    """
+    if not set_results:
+        raise ValueError(
+            "No evaluation benchmark is configured: name one in conf/<env>/benchmarks.yml"
+        )
     results = {name: result["metrics"] for name, result in set_results.items()}
     weights = ", ".join(f"{method} {weight:.3g}" for method, weight in fusion_weights.items())
     markdown = metrics_markdown(results) + f"\n`{FUSION_METHOD}` fusion weights: {weights}\n"

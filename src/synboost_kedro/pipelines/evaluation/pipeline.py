@@ -12,14 +12,8 @@ from synboost_kedro.pipelines.evaluation.nodes import (
     score_set,
     select_fusion_weights,
 )
-from synboost_kedro.pipelines.sets import EVALUATION_SETS, SELECTION_SET
+from synboost_kedro.pipelines.sets import SELECTION_SET, Benchmark
 
-#: SegmentMeIfYouCan component track of each evaluation set (size filters of its protocol).
-COMPONENT_TRACKS = {
-    "fs_lost_and_found": "obstacle",
-    "smiyc_road_anomaly": "anomaly",
-    "photo_objects": "obstacle",
-}
 _PARAMETERS = {"params:evaluation", PARAMETER}
 _SHARED = {"dissimilarity_model", "fusion_weights"}
 
@@ -28,7 +22,8 @@ def _bound(func, **kwargs):
     return update_wrapper(partial(func, **kwargs), func)
 
 
-def _set_pipeline(set_name: str) -> Pipeline:
+def _set_pipeline(benchmark: Benchmark) -> Pipeline:
+    set_name = benchmark.name
     nodes = [
         Node(
             score_set,
@@ -43,7 +38,7 @@ def _set_pipeline(set_name: str) -> Pipeline:
             name="score",
         ),
         Node(
-            _bound(measure_set, track=COMPONENT_TRACKS[set_name]),
+            _bound(measure_set, track=benchmark.track),
             inputs=["benchmark_frames", "scores", "fusion_weights", "params:evaluation"],
             outputs="results",
             name="measure",
@@ -63,7 +58,8 @@ def _set_pipeline(set_name: str) -> Pipeline:
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
+    """Scores, metrics and overlays of every configured benchmark, and one report over them."""
     weights = Pipeline(
         [
             Node(
@@ -88,7 +84,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         build_report,
         inputs={
             "fusion_weights": "fusion_weights",
-            **{set_name: f"{set_name}.results" for set_name in EVALUATION_SETS},
+            **{benchmark.name: f"{benchmark.name}.results" for benchmark in benchmarks},
         },
         outputs=[
             "evaluation_table_csv",
@@ -100,6 +96,6 @@ def create_pipeline(**kwargs) -> Pipeline:
         name="build_report",
     )
     return Pipeline(
-        [weights, *(_set_pipeline(set_name) for set_name in EVALUATION_SETS), report],
+        [weights, *(_set_pipeline(benchmark) for benchmark in benchmarks), report],
         tags="evaluation",
     )

