@@ -51,6 +51,7 @@ def test_a_null_segmentation_size_keeps_native_sizes():
         ({"perceptual": None}, "uncertainty_maps.perceptual"),
         ({"device": "tpu"}, "uncertainty_maps.device"),
         ({"channels_last": "yes"}, "uncertainty_maps.channels_last"),
+        ({"precision": "half"}, "uncertainty_maps.precision"),
     ],
 )
 def test_invalid_parameters_are_named(overrides, parameter):
@@ -64,3 +65,12 @@ def test_auto_device_falls_back_to_the_cpu_and_cuda_needs_a_gpu():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             resolve_device("cuda")
+
+
+def test_precision_is_resolved_for_the_device_and_float32_by_default():
+    assert MapConfig.from_params(_params(), "prediction").precision == "fp32"
+    assert MapConfig.from_params(_params(precision="auto"), "prediction").precision == "fp32"
+    config = MapConfig.from_params(_params(precision="bf16"), "prediction")
+
+    assert config.precision == "bf16"
+    assert MapConfig.from_json(config.to_json()) == config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ import torch
 
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.precision import DEFAULT_PRECISION, Precision, resolve_precision
 from synboost_kedro.utils.strict_fields import check_known_keys, from_known_fields
 
 Size = tuple[int, int]
@@ -37,6 +39,7 @@ PARAMETER_KEYS = {
     "batch_size": None,
     "num_workers": None,
     "channels_last": None,
+    "precision": None,
     "normalisation": None,
     "segmentation": ("height", "width"),
     "synthesis": ("height", "width", "style_seed"),
@@ -68,6 +71,9 @@ class MapConfig:
         batch_size: Frames per forward pass.
         num_workers: DataLoader processes decoding and resizing frames (0 = in the main process).
         device: Where the networks run.
+        precision: What the networks' forward passes compute in, resolved for ``device``:
+            ``fp32``, ``bf16`` or ``fp16`` (docs/precision.md). Softmax entropy and distance
+            and the perceptual difference's sum stay float32.
     """
 
     segmentation_size: Size | None
@@ -80,6 +86,14 @@ class MapConfig:
     batch_size: int = 1
     num_workers: int = 0
     device: torch.device = torch.device("cpu")
+    precision: str = DEFAULT_PRECISION
+
+    def __post_init__(self) -> None:
+        Precision(self.precision, self.device.type)
+
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        """Where the networks' forward passes run (see :class:`Precision`)."""
+        return Precision(self.precision, self.device.type).autocast()
 
     def to_json(self) -> dict[str, Any]:
         """These settings as plain data, for a job handed to other processes."""
@@ -111,6 +125,7 @@ class MapConfig:
             ValueError: a parameter is missing or invalid; the message names it.
         """
         check_known_keys(params, PARAMETER_KEYS, "uncertainty_maps parameters")
+        device = resolve_device(params.get("device", "auto"), "uncertainty_maps.device")
         segmentation = _section(params, "segmentation")
         native = segmentation.get("height") is None and segmentation.get("width") is None
         return cls(
@@ -125,7 +140,10 @@ class MapConfig:
             channels_last=_boolean(params, "channels_last", default=True),
             batch_size=_integer(params, "batch_size", minimum=1),
             num_workers=_integer(params, "num_workers", minimum=0),
-            device=resolve_device(params.get("device", "auto"), "uncertainty_maps.device"),
+            device=device,
+            precision=resolve_precision(
+                params.get("precision", DEFAULT_PRECISION), device, "uncertainty_maps.precision"
+            ),
         )
 
 
