@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from synboost_kedro.inference import AnomalyAnalysis, AnomalyDetector, DetectorSettings
+from synboost_kedro.utils.compilation import CompileError
 from tests.conftest import TINY_SETTINGS, street_image, tiny_detector, torch_threads
 
 
@@ -242,3 +243,59 @@ def test_a_loaded_detector_analyses_without_printing_anything(detector, tmp_path
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert (done.stdout, done.stderr) == ("", "")
+
+
+#: Largest difference of a bf16 detector's anomaly score from float32's (tiny random networks;
+#: the score is 0.75 · p_anomaly + 0.25 · entropy, both resized to the image).
+BF16_ANOMALY_TOLERANCE = 0.03
+
+
+def test_a_bf16_detector_scores_within_tolerance_of_float32(detector):
+    mixed = tiny_detector(dataclasses.replace(TINY_SETTINGS, precision="bf16"))
+
+    assert mixed.precision.name == "bf16"
+    for seed in range(3):
+        image = street_image(seed=seed)
+        expected, scores = detector(image), mixed(image)
+        assert scores.dtype == np.float32
+        assert 0 < np.abs(scores - expected).max() <= BF16_ANOMALY_TOLERANCE
+
+
+def test_precision_is_saved_and_can_be_replaced_when_loading(tmp_path):
+    tiny_detector(dataclasses.replace(TINY_SETTINGS, precision="auto")).save(tmp_path)
+
+    assert AnomalyDetector.load(tmp_path, device="cpu").settings.precision == "auto"
+    assert AnomalyDetector.load(tmp_path, device="cpu").precision.name == "fp32"
+    replaced = AnomalyDetector.load(tmp_path, device="cpu", precision="bf16")
+    assert replaced.settings.precision == "bf16"
+
+
+def test_settings_saved_before_precision_and_compile_existed_load_as_float32_eager():
+    saved = DetectorSettings().to_dict()
+    del saved["precision"], saved["compile"]
+
+    settings = DetectorSettings.from_dict(saved)
+
+    assert (settings.precision, settings.compile) == ("fp32", False)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"precision": "fp64"}, "precision must be one of"), ({"compile": 1}, "compile must be")],
+)
+def test_bad_precision_and_compile_settings_are_named(overrides, message):
+    with pytest.raises(ValueError, match=f"Detector setting {message}"):
+        DetectorSettings(**overrides)
+
+
+@pytest.mark.filterwarnings("ignore:dynamo_pgo force disabled")
+def test_compiling_without_a_cpu_compiler_fails_naming_the_option():
+    import torch._inductor.config
+
+    compiled = tiny_detector(dataclasses.replace(TINY_SETTINGS, compile=True))
+    no_compiler = {"cpp.cxx": (None, "/nonexistent/c++"), "force_disable_caches": True}
+    with (
+        torch._inductor.config.patch(no_compiler),
+        pytest.raises(CompileError, match="compile is true but torch.compile does not work"),
+    ):
+        compiled(street_image())

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 import torch
 
+from synboost_kedro.models.dissimilarity import random_inputs
+from synboost_kedro.models.model_file import read_model_file, write_model_file
 from synboost_kedro.training.checkpointing import STATE_FILE_NAME
 from synboost_kedro.training.dissimilarity import (
     DissimilarityTrainingConfig,
@@ -190,6 +192,8 @@ def test_validation_without_anomalies_fails_before_training(tiny_sets):
         ({"ema_decay": 1.0}, "ema_decay must be in"),
         ({"frames_per_epoch": 0}, "frames_per_epoch must be a positive integer"),
         ({"architecture": {"channel_divisor": 3}}, "channel_divisor must be one of"),
+        ({"precision": "half"}, "dissimilarity_training.precision must be one of"),
+        ({"compile": "yes"}, "dissimilarity_training.compile must be true or false"),
     ],
 )
 def test_bad_settings_name_the_parameter(overrides, message):
@@ -234,3 +238,57 @@ def test_weight_average_is_validated_kept_and_resumed_exactly(tiny_sets, tmp_pat
     assert resumed.history == straight.history
     for key, tensor in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], tensor), key
+
+
+#: A two-epoch bf16 run ends with training and validation losses within this fraction of
+#: float32's (measured: 0.1 % and 0.8 % on a CPU with native bfloat16).
+BF16_LOSS_TOLERANCE = 0.03
+
+
+@pytest.fixture(scope="module")
+def bf16_run(tiny_sets) -> TrainingResult:
+    return train_dissimilarity(tiny_config(precision="bf16"), *make_datasets(tiny_sets), WEIGHTS)
+
+
+def test_a_short_bf16_run_reaches_the_losses_of_float32(straight_run, bf16_run):
+    fp32, _ = straight_run
+
+    assert bf16_run.history != fp32.history  # the network did run in bfloat16
+    for name in ("train_loss", "val_loss"):
+        expected = fp32.history[-1][name]
+        assert bf16_run.history[-1][name] == pytest.approx(expected, rel=BF16_LOSS_TOLERANCE)
+
+
+def test_a_network_trained_in_bf16_is_saved_and_loaded_in_float32(bf16_run, tmp_path: Path):
+    path = tmp_path / "dissimilarity_model.pt"
+    write_model_file(bf16_run.model, path)
+    payload = torch.load(path, weights_only=True)
+    loaded = read_model_file(path, "dissimilarity")
+    inputs = random_inputs(batch=1, height=HEIGHT, width=WIDTH)
+
+    assert set(payload) == {"config", "state_dict"}
+    assert {tensor.dtype for tensor in payload["state_dict"].values()} <= {
+        torch.float32,
+        torch.int64,  # BatchNorm's num_batches_tracked
+    }
+    with torch.no_grad():
+        assert torch.equal(loaded(**inputs), bf16_run.model(**inputs))
+
+
+def test_fp16_resumes_its_loss_scaler_and_float32_states_keep_their_layout(
+    tiny_sets, straight_run, tmp_path: Path
+):
+    _, fp32_dir = straight_run
+    fp32_state = saved_state(fp32_dir)
+    # Exactly what states written before the precision setting hold, so they still resume.
+    assert "precision" not in fp32_state["fingerprint"]
+    assert set(fp32_state["optimizers"]) == {"optimizer", "scheduler"}
+
+    config = tiny_config(epochs=1, precision="fp16", architecture={"channel_divisor": 8})
+    train_dissimilarity(
+        dataclasses.replace(config, resume_dir=str(tmp_path)), *make_datasets(tiny_sets), WEIGHTS
+    )
+    state = saved_state(tmp_path)
+
+    assert state["fingerprint"]["precision"] == "fp16"
+    assert 0 < state["optimizers"]["grad_scaler"]["scale"] <= 2.0**16

@@ -85,3 +85,13 @@ def test_resumed_training_ends_with_the_weights_of_an_uninterrupted_one(
 def test_an_unknown_class_weighting_is_refused(train_frames):
     with pytest.raises(ValueError, match="class_weighting"):
         train_segmentation(train_frames, TINY_MODEL, _training(class_weighting="median"))
+
+
+def test_bf16_training_reaches_the_loss_of_float32(train_frames):
+    _, fp32 = train_segmentation(train_frames, TINY_MODEL, _training(epochs=3))
+    bf16_settings = _training(epochs=3, precision="bf16")
+    model, bf16 = train_segmentation(train_frames, TINY_MODEL, bf16_settings)
+
+    assert [record["loss"] for record in bf16] != [record["loss"] for record in fp32]
+    assert bf16[-1]["loss"] == pytest.approx(fp32[-1]["loss"], rel=0.05)
+    assert {parameter.dtype for parameter in model.parameters()} == {torch.float32}

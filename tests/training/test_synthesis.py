@@ -81,3 +81,17 @@ def test_a_missing_vgg_file_names_the_file_and_how_to_get_it(train_frames, tmp_p
 def test_bad_loss_weights_are_refused(train_frames, losses, message):
     with pytest.raises(ValueError, match=message):
         train_synthesis(train_frames, TINY_MODEL, _training(losses=losses))
+
+
+def test_bf16_training_with_a_discriminator_reaches_the_losses_of_float32(train_frames):
+    config = _training(
+        losses={"l1": 1.0, "adversarial": 0.1, "feature_matching": 1.0},
+        discriminator={"base_channels": 4, "num_layers": 1},
+    )
+    _, fp32 = train_synthesis(train_frames, TINY_MODEL, config)
+    model, bf16 = train_synthesis(train_frames, TINY_MODEL, config | {"precision": "bf16"})
+
+    assert bf16 != fp32
+    for name in ("l1", "discriminator"):
+        assert bf16[-1][name] == pytest.approx(fp32[-1][name], rel=0.05), name
+    assert {parameter.dtype for parameter in model.parameters()} == {torch.float32}

@@ -56,6 +56,7 @@ def test_a_null_segmentation_size_keeps_native_sizes():
         ({"perceptual": None}, "uncertainty_maps.perceptual"),
         ({"device": "tpu"}, "uncertainty_maps.device"),
         ({"channels_last": "yes"}, "uncertainty_maps.channels_last"),
+        ({"precision": "half"}, "uncertainty_maps.precision"),
     ],
 )
 def test_invalid_parameters_are_named(overrides, parameter):
@@ -80,3 +81,12 @@ def test_settings_with_max_logit_statistics_survive_the_json_of_a_job():
     )
 
     assert MapConfig.from_json(json.loads(json.dumps(config.to_json()))) == config
+
+
+def test_precision_is_resolved_for_the_device_and_float32_by_default():
+    assert MapConfig.from_params(_params(), "prediction").precision == "fp32"
+    assert MapConfig.from_params(_params(precision="auto"), "prediction").precision == "fp32"
+    config = MapConfig.from_params(_params(precision="bf16"), "prediction")
+
+    assert config.precision == "bf16"
+    assert MapConfig.from_json(config.to_json()) == config

@@ -10,7 +10,7 @@ from torch import nn
 from synboost_kedro.cityscapes import TRAIN_TO_LABEL_ID
 from synboost_kedro.frames import LOGIT_BASELINES
 from synboost_kedro.models.dissimilarity.inputs import imagenet_normalise
-from synboost_kedro.uncertainty import MapProducer, SynthesisLabels, compute_maps
+from synboost_kedro.uncertainty import MapConfig, MapProducer, SynthesisLabels, compute_maps
 from synboost_kedro.uncertainty.logit_baselines import (
     MaxLogitAccumulator,
     MaxLogitStatistics,
@@ -290,3 +290,41 @@ def test_statistics_are_part_of_what_made_the_maps(models):
     assert with_baselines != (
         MapProducer(loaders, models, config(max_logit_statistics=other)).provenance()
     )
+
+
+def test_a_float32_precision_leaves_the_provenance_of_earlier_maps_unchanged(models, monkeypatch):
+    loaders = frame_loaders(1)
+    fp32 = MapProducer(loaders, models, config(precision="fp32")).provenance()
+    bf16 = MapProducer(loaders, models, config(precision="bf16")).provenance()
+    to_json = MapConfig.to_json
+
+    def without_precision(self):
+        """The settings as they were written before the precision setting existed."""
+        return {key: value for key, value in to_json(self).items() if key != "precision"}
+
+    monkeypatch.setattr(MapConfig, "to_json", without_precision)
+    before = MapProducer(loaders, models, config()).provenance()
+
+    assert fp32 == before
+    assert bf16 != fp32
+
+
+#: bf16 against fp32 maps of the tiny random networks, in 8-bit steps. Their logits are close
+#: together, so the normalised top-two gap (distance) is the most sensitive map; trained networks
+#: differ far less (docs/precision.md).
+BF16_STEPS = {"synthesis": 1, "entropy": 1, "perceptual": 1, "distance": 16}
+BF16_MEAN_STEPS = {"synthesis": 0.1, "entropy": 0.1, "perceptual": 0.25, "distance": 6}
+
+
+def test_bf16_maps_stay_within_the_stated_tolerance_of_float32(models):
+    loaders = frame_loaders(3)
+    fp32 = _run(loaders, models, config())
+    bf16 = _run(loaders, models, config(precision="bf16"))
+
+    for frame_id, expected in fp32.items():
+        actual = bf16[frame_id]
+        assert (actual.semantic == expected.semantic).mean() >= 0.99
+        for name, steps in BF16_STEPS.items():
+            difference = np.abs(getattr(actual, name).astype(int) - getattr(expected, name))
+            assert difference.max() <= steps, name
+            assert difference.mean() <= BF16_MEAN_STEPS[name], name

@@ -22,6 +22,8 @@ from synboost_kedro.scoring import (
     prepare_sample,
     resize_scores,
 )
+from synboost_kedro.utils.device import prepare_device
+from synboost_kedro.utils.precision import DEFAULT_PRECISION, Precision, check_precision
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +46,15 @@ class ScoringConfig:
         batch_size: Frames per forward pass.
         semantic_source: ``"prediction"`` for benchmarks; ``"swapped_labels"`` for the held-out
             Cityscapes split, whose synthesis was drawn from the swapped labels.
+        precision: The network's ``fp32``, ``bf16``, ``fp16`` or ``auto`` (resolved for the
+            device); the softmax and every score map stay float32.
     """
 
     height: int
     width: int
     batch_size: int = 4
     semantic_source: SemanticSource = "prediction"
+    precision: str = DEFAULT_PRECISION
 
     def __post_init__(self) -> None:
         if self.height % 8 or self.width % 8 or self.height <= 0 or self.width <= 0:
@@ -58,6 +63,7 @@ class ScoringConfig:
             )
         if self.batch_size <= 0:
             raise ValueError(f"evaluation batch_size must be positive, got {self.batch_size}")
+        check_precision(self.precision, "evaluation.precision")
 
 
 class SetScorer:
@@ -86,6 +92,8 @@ class SetScorer:
             model.optimize_for_cpu()
         self._config = config
         self._device = device
+        self._precision = Precision.on(config.precision, device, "evaluation.precision")
+        prepare_device(device)
 
     def frame_ids(self) -> Sequence[str]:
         return self._ids
@@ -112,7 +120,7 @@ class SetScorer:
             )
             for frame, maps in pairs
         ]
-        return dissimilarity_probabilities(self._model, samples, self._device)
+        return dissimilarity_probabilities(self._model, samples, self._device, self._precision)
 
     @staticmethod
     def _frame_scores(

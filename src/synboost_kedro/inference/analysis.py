@@ -24,6 +24,7 @@ from synboost_kedro.scoring import (
 )
 from synboost_kedro.uncertainty.frame_inputs import resize_array
 from synboost_kedro.uncertainty.quantise import uint8_to_unit
+from synboost_kedro.utils.precision import Precision
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,11 @@ def score_batch(
     maps: list[ProcessedFrame],
     settings: DetectorSettings,
     device: torch.device,
+    *,
+    precision: Precision,
 ) -> list[NetworkOutput]:
-    """Run the dissimilarity network on a batch of images and their maps, and fuse the scores."""
+    """Run the dissimilarity network in ``precision`` on a batch of images and their maps, and
+    fuse the scores (in float32)."""
     height, width = settings.dissimilarity_size
     samples = [
         prepare_sample(
@@ -106,7 +110,7 @@ def score_batch(
         )
         for image, frame in zip(images, maps, strict=True)
     ]
-    probabilities = dissimilarity_probabilities(dissimilarity, samples, device)
+    probabilities = dissimilarity_probabilities(dissimilarity, samples, device, precision)
     outputs = []
     for image, frame, sample, probability in zip(
         images, maps, samples, probabilities.numpy(), strict=True

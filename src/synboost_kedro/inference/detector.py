@@ -24,7 +24,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -46,6 +46,9 @@ from synboost_kedro.inference.settings import DetectorSettings
 from synboost_kedro.models.perceptual import PerceptualDifference
 from synboost_kedro.scoring import resize_scores
 from synboost_kedro.uncertainty import MapModels, compute_maps, resolve_device
+from synboost_kedro.utils.compilation import CompiledNetwork, CompileTimer
+from synboost_kedro.utils.device import prepare_device
+from synboost_kedro.utils.precision import Precision
 
 if TYPE_CHECKING:
     from synboost_kedro.export.runtime import OnnxSource
@@ -63,8 +66,12 @@ class AnomalyDetector:
         dissimilarity: The dissimilarity network.
         perceptual: The VGG perceptual difference (a :class:`PerceptualDifference` or its
             ONNX export); built from ``settings`` when omitted.
-        settings: Resolutions, fusion weights, seed, batch size and size limit.
+        settings: Resolutions, fusion weights, seed, batch size, size limit and precision.
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda[:i]"`` or a device.
+        precision: ``"fp32"``, ``"bf16"``, ``"fp16"`` or ``"auto"`` (bf16 on a GPU that has
+            it, else fp32) in place of ``settings.precision``; the scores stay float32.
+        compile: In place of ``settings.compile``: run the dissimilarity network through
+            ``torch.compile`` (the log reports the compilation time after the second batch).
     """
 
     def __init__(
@@ -76,9 +83,16 @@ class AnomalyDetector:
         perceptual: nn.Module | None = None,
         settings: DetectorSettings | None = None,
         device: str | torch.device = "auto",
+        precision: str | None = None,
+        compile: bool | None = None,
     ) -> None:
-        self.settings = settings = settings or DetectorSettings()
+        self.settings = settings = _with_overrides(
+            settings or DetectorSettings(), precision=precision, compile=compile
+        )
         self.device = device if isinstance(device, torch.device) else resolve_device(device)
+        prepare_device(self.device)
+        #: What the networks compute in, resolved for the device.
+        self.precision = Precision.on(settings.precision, self.device, "precision")
         if perceptual is None:
             perceptual = PerceptualDifference(
                 settings.perceptual_weights,
@@ -89,7 +103,16 @@ class AnomalyDetector:
         self.dissimilarity = dissimilarity.to(self.device).eval()
         if self.device.type == "cpu" and hasattr(self.dissimilarity, "optimize_for_cpu"):
             self.dissimilarity.optimize_for_cpu()
-        self._map_config = settings.map_config(self.device)
+        # The network as it runs; self.dissimilarity stays the plain one that save() writes.
+        self._scoring_network = (
+            CompiledNetwork(self.dissimilarity, "compile")
+            if settings.compile
+            else self.dissimilarity
+        )
+        self._compile_timer = CompileTimer(
+            "detector's dissimilarity network", enabled=settings.compile
+        )
+        self._map_config = settings.map_config(self.device, self.precision.name)
         #: What runs the networks: ``"torch"``, or ``"onnxruntime"`` (:meth:`from_onnx`).
         self.runtime = "torch"
 
@@ -209,30 +232,45 @@ class AnomalyDetector:
             threads=threads,
             providers=providers,
         )
-        detector = cls(**networks, settings=settings, device="cpu")
+        # ONNX Runtime optimises its graphs itself; torch.compile has nothing to compile there.
+        detector = cls(**networks, settings=settings, device="cpu", compile=False)
         detector.runtime = "onnxruntime"
         return detector
 
     @classmethod
     def load(
-        cls, directory: str | os.PathLike, device: str | torch.device = "auto"
+        cls,
+        directory: str | os.PathLike,
+        device: str | torch.device = "auto",
+        *,
+        precision: str | None = None,
+        compile: bool | None = None,
     ) -> AnomalyDetector:
-        """Rebuild a detector written by :meth:`save`.
+        """Rebuild a detector written by :meth:`save` (``precision`` and ``compile`` replace the
+        saved settings', as in :class:`AnomalyDetector`).
 
         Raises:
             FileNotFoundError: ``directory`` holds no complete saved detector.
         """
         settings = DetectorSettings.read(directory)
-        paths = saved.model_file_paths(directory)
-        return cls.from_checkpoints(*paths, settings=settings, device=device)
+        networks = saved.read_model_files(*saved.model_file_paths(directory))
+        return cls(
+            **networks, settings=settings, device=device, precision=precision, compile=compile
+        )
 
     @classmethod
     def from_mlflow(
-        cls, run_id_or_model_uri: str, device: str | torch.device = "auto"
+        cls,
+        run_id_or_model_uri: str,
+        device: str | torch.device = "auto",
+        *,
+        precision: str | None = None,
+        compile: bool | None = None,
     ) -> AnomalyDetector:
         """Download a detector logged by a training run (see
         :func:`~synboost_kedro.inference.saved.download_detector_folder` for the URIs)."""
-        return cls.load(saved.download_detector_folder(run_id_or_model_uri), device=device)
+        folder = saved.download_detector_folder(run_id_or_model_uri)
+        return cls.load(folder, device=device, precision=precision, compile=compile)
 
     def save(self, directory: str | os.PathLike) -> None:
         """Write the networks and settings to ``directory``, each file atomically."""
@@ -324,8 +362,22 @@ class AnomalyDetector:
             )
             batch = list(frames)
             arrays = [images[maps.frame_id] for maps in batch]
-            outputs = score_batch(self.dissimilarity, arrays, batch, self.settings, self.device)
+            with self._compile_timer.measure():
+                outputs = score_batch(
+                    self._scoring_network,
+                    arrays,
+                    batch,
+                    self.settings,
+                    self.device,
+                    precision=self.precision,
+                )
             yield from zip((maps.frame_id for maps in batch), outputs, strict=True)
+
+
+def _with_overrides(settings: DetectorSettings, **overrides: Any) -> DetectorSettings:
+    """``settings`` with the ``overrides`` that are not ``None``."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return dataclasses.replace(settings, **given) if given else settings
 
 
 def _content_name(image: np.ndarray) -> str:

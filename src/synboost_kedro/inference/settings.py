@@ -15,6 +15,7 @@ import torch
 from synboost_kedro.scoring import FUSABLE_METHODS, ORIGINAL_FUSION_WEIGHTS
 from synboost_kedro.uncertainty import MapConfig, Normalisation, SynthesisLabels
 from synboost_kedro.utils import atomic_write_bytes
+from synboost_kedro.utils.precision import DEFAULT_PRECISION, check_precision
 from synboost_kedro.utils.strict_fields import from_known_fields
 
 Size = tuple[int, int]
@@ -46,6 +47,12 @@ class DetectorSettings:
             ``None`` uses seeded random features (only for tests and smoke runs).
         perceptual_seed: Seed of those random features.
         perceptual_architecture: That VGG, ``"vgg19"`` (the original's) or ``"vgg16"``.
+        precision: What the networks compute in: ``"fp32"``, ``"bf16"``, ``"fp16"`` or
+            ``"auto"`` (bf16 on a GPU that has it, else fp32), resolved when a detector is
+            built on its device. Entropy, distance, softmax and fusion stay float32. Detectors
+            saved before the setting existed have none and load as fp32.
+        compile: Run the dissimilarity network through ``torch.compile`` (on a CPU it needs a
+            C++ compiler); the log reports the compilation time.
     """
 
     segmentation_size: Size | None = (1024, 2048)
@@ -59,6 +66,8 @@ class DetectorSettings:
     perceptual_weights: str | None = None
     perceptual_seed: int = 0
     perceptual_architecture: str = "vgg19"
+    precision: str = DEFAULT_PRECISION
+    compile: bool = False
 
     def __post_init__(self) -> None:
         sizes = {
@@ -83,6 +92,11 @@ class DetectorSettings:
                 f"with a non-zero weight, got {self.fusion_weights}"
             )
         Normalisation(self.normalisation)
+        check_precision(self.precision, "Detector setting precision")
+        if not isinstance(self.compile, bool):
+            raise ValueError(
+                f"Detector setting compile must be true or false, got {self.compile!r}"
+            )
         for name in ("batch_size", "max_pixels"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -138,8 +152,9 @@ class DetectorSettings:
             )
         return cls.from_dict(json.loads(path.read_text()))
 
-    def map_config(self, device: torch.device) -> MapConfig:
-        """The uncertainty-map settings for predicted labels on ``device``."""
+    def map_config(self, device: torch.device, precision: str) -> MapConfig:
+        """The uncertainty-map settings for predicted labels on ``device``, in ``precision``
+        (resolved: ``fp32``, ``bf16`` or ``fp16``)."""
         return MapConfig(
             segmentation_size=self.segmentation_size,
             synthesis_size=self.synthesis_size,
@@ -149,4 +164,5 @@ class DetectorSettings:
             style_seed=self.seed,
             batch_size=self.batch_size,
             device=device,
+            precision=precision,
         )

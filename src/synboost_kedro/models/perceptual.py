@@ -89,7 +89,9 @@ class PerceptualDifference(nn.Module):
         for level in self.slices:
             features = level(features)
             real, synthetic = features.chunk(2)
-            differences.append((real - synthetic).abs().mean(dim=1, keepdim=True))
+            # Float32 under mixed precision, so the map is not rounded to bfloat16's 8 bits.
+            difference = (real.float() - synthetic.float()).abs()
+            differences.append(difference.mean(dim=1, keepdim=True))
         return differences
 
     def raw_difference(self, image: torch.Tensor, synthesis: torch.Tensor) -> torch.Tensor:

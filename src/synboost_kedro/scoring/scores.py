@@ -15,6 +15,7 @@ from torch import nn
 
 from synboost_kedro.models.dissimilarity import anomaly_probability
 from synboost_kedro.scoring.samples import network_outputs
+from synboost_kedro.utils.precision import FLOAT32, Precision
 
 #: The methods the fusion may weigh, in the order of the original's grid search.
 FUSABLE_METHODS: tuple[str, ...] = ("dissimilarity", "entropy", "perceptual", "distance")
@@ -33,18 +34,23 @@ def resize_scores(scores: torch.Tensor, height: int, width: int) -> np.ndarray:
 
 
 def dissimilarity_probabilities(
-    model: nn.Module, samples: Sequence[Mapping[str, torch.Tensor]], device: torch.device
+    model: nn.Module,
+    samples: Sequence[Mapping[str, torch.Tensor]],
+    device: torch.device,
+    precision: Precision = FLOAT32,
 ) -> torch.Tensor:
-    """Anomaly probabilities ``[B, h, w]`` (on the CPU) of a batch of
+    """Anomaly probabilities ``[B, h, w]`` (float32, on the CPU) of a batch of
     :func:`~synboost_kedro.scoring.prepare_sample` samples, from a dissimilarity network in eval
-    mode on ``device``."""
+    mode on ``device``; the network runs in ``precision``, the softmax in float32."""
     batch = {
-        name: torch.stack([sample[name] for sample in samples]).to(device)
+        name: torch.stack([sample[name] for sample in samples]).to(device, non_blocking=True)
         for name in samples[0]
         if name != "label"
     }
     with torch.inference_mode():
-        return anomaly_probability(network_outputs(model, batch)).cpu()
+        with precision.autocast():
+            logits = network_outputs(model, batch)
+        return anomaly_probability(logits.float()).cpu()
 
 
 def fuse_scores(scores: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:

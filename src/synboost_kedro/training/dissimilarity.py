@@ -8,6 +8,7 @@ validation loss (the original used a test set's loss), the best epoch is chosen 
 validation anomaly set by AP then loss (the original chose on its test sets; the pipeline passes
 ``anomaly_val``), and it runs on CPU or CUDA. Optionally a moving average of the weights is what is
 validated and kept (``ema_decay``), and epochs can be shorter than a pass (``frames_per_epoch``).
+The step may run in mixed precision and through ``torch.compile`` (``dissimilarity_step.py``).
 
 Resuming: the state after each completed epoch is written by ``EpochCheckpointer``; batches come
 from :class:`EpochSampler`, seeded by ``(seed, epoch)`` alone, so on CPU a resumed run ends with
@@ -39,8 +40,10 @@ from synboost_kedro.training.dissimilarity_config import (
     DissimilarityTrainingConfig,
 )
 from synboost_kedro.training.dissimilarity_data import DissimilarityDataset
+from synboost_kedro.training.dissimilarity_step import TrainingStep, compiled_for_training
 from synboost_kedro.utils import seed_everything
-from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.device import loader_options, prepare_device, resolve_device
+from synboost_kedro.utils.precision import FLOAT32, Precision, scaler_state
 from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
@@ -108,7 +111,12 @@ def train_dissimilarity(
         _check_selectable(val_set)
     seed_everything(config.seed)
     device = group.device(resolve_device(config.device, "dissimilarity_training.device"))
+    prepare_device(device)
+    precision = Precision.on(config.precision, device, "dissimilarity_training.precision")
     model = build_model(config).to(device)
+    if device.type == "cuda":
+        # Tensor cores convolve NHWC; benchmarks/gpu.py times the step in both layouts.
+        model.use_channels_last()
     best_model = copy.deepcopy(model)
     average = _weight_average(model, config.ema_decay)
     validated = model if average is None else average.module
@@ -125,10 +133,11 @@ def train_dissimilarity(
         weight=torch.as_tensor(class_weights, dtype=torch.float32, device=device),
         ignore_index=IGNORE,
     )
+    scaler = precision.grad_scaler()
     checkpointer = EpochCheckpointer(
         config.resume_dir,
         fingerprint={
-            **config.fingerprint(),
+            **config.fingerprint(precision.name),
             "train_frames": train_set.frame_ids,
             "val_frames": val_set.frame_ids,
             "class_weights": [float(weight) for weight in class_weights],
@@ -138,8 +147,9 @@ def train_dissimilarity(
             "best_model": best_model,
             **({} if average is None else {"weight_average": average}),
         },
-        # ReduceLROnPlateau has the optimizer's state_dict interface; its state must resume too.
-        optimizers={"optimizer": optimizer, "scheduler": scheduler},
+        # ReduceLROnPlateau and GradScaler have the optimizer's state_dict interface; their
+        # state must resume too.
+        optimizers={"optimizer": optimizer, "scheduler": scheduler, **scaler_state(scaler)},
     )
     completed, history = checkpointer.restore()
     if completed >= config.epochs:
@@ -151,7 +161,15 @@ def train_dissimilarity(
             completed,
         )
     group.check_same(completed, "the completed epochs found in resume_dir")
-    train_model = group.wrap(model, device)
+    step = TrainingStep(
+        compiled_for_training(group.wrap(model, device), config.compile),
+        criterion,
+        optimizer,
+        precision,
+        scaler,
+        group=group,
+        average=average,
+    )
     sampler = group.sampler(len(train_set), config.seed, config.flip, config.frames_per_epoch)
     train_loader = _loader(
         group.dataset(train_set),
@@ -166,11 +184,13 @@ def train_dissimilarity(
     for epoch in progress_bar(epochs, "dissimilarity training", "epoch", show=group.is_main):
         sampler.set_epoch(epoch)
         learning_rate = optimizer.param_groups[0]["lr"]
-        train_loss = _train_epoch(
-            train_model, train_loader, criterion, optimizer, device, group=group, average=average
-        )
+        train_loss = _train_epoch(step, train_loader, device)
         # Rank 0 validates and shares the result, so every rank steps its scheduler alike.
-        scores = evaluate(validated, val_loader, criterion, device) if group.is_main else (0.0, 0.0)
+        scores = (
+            evaluate(validated, val_loader, criterion, device, precision)
+            if group.is_main
+            else (0.0, 0.0)
+        )
         val_loss, val_ap = group.broadcast(scores)
         scheduler.step(val_loss)
         record = {
@@ -252,9 +272,9 @@ def _loader(
         sampler=sampler,
         shuffle=False,
         num_workers=config.num_workers,
-        pin_memory=device.type == "cuda",
         # Worker seeds come from this generator, not from the global one the state file restores.
         generator=torch.Generator().manual_seed(config.seed),
+        **loader_options(device, config.num_workers),
     )
 
 
@@ -262,51 +282,44 @@ def _to_device(batch: Sample, device: torch.device) -> Sample:
     return {name: tensor.to(device, non_blocking=True) for name, tensor in batch.items()}
 
 
-def _train_epoch(
-    model: nn.Module,
-    loader: DataLoader,
-    criterion: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    device: torch.device,
-    *,
-    group: DataParallelGroup = SINGLE_PROCESS,
-    average: torch.optim.swa_utils.AveragedModel | None = None,
-) -> float:
+def _train_epoch(step: TrainingStep, loader: DataLoader, device: torch.device) -> float:
     """One pass over the training batches; the mean of the (global) batch losses."""
-    model.train()
+    step.model.train()
     losses = []
-    for stored in progress_bar(loader, "training", "batch", show=group.is_main, leave=False):
+    is_main = step.group.is_main
+    for stored in progress_bar(loader, "training", "batch", show=is_main, leave=False):
         batch = _to_device(stored, device)
-        if not group.has_labels(batch["label"]):
+        if not step.group.has_labels(batch["label"]):
             # A weighted mean over zero pixels is NaN and would poison every weight.
             logger.warning("Skipping a training batch whose pixels are all void (255)")
             continue
-        loss, value = group.loss(criterion, network_outputs(model, batch), batch["label"])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        if average is not None:
-            average.update_parameters(model)
-        losses.append(value)
+        losses.append(step(batch))
     return float(np.mean(losses)) if losses else math.nan
 
 
 @torch.no_grad()
 def evaluate(
-    model: nn.Module, loader: DataLoader, criterion: nn.Module, device: torch.device
+    model: nn.Module,
+    loader: DataLoader,
+    criterion: nn.Module,
+    device: torch.device,
+    precision: Precision = FLOAT32,
 ) -> tuple[float, float]:
     """Mean batch loss and pixel AP of the anomaly probability over a validation loader.
 
-    AP is exact over float16-rounded probabilities, which bounds the accumulator's memory for
-    large validation splits without changing which epoch is best in practice. It is NaN when the
-    split holds no anomaly or no normal pixel.
+    The network runs in ``precision``; the loss, the softmax and AP in float32. AP is exact over
+    float16-rounded probabilities, which bounds the accumulator's memory for large validation
+    splits without changing which epoch is best in practice. It is NaN when the split holds no
+    anomaly or no normal pixel.
     """
     model.eval()
     losses = []
     accumulator = PixelMetricAccumulator()
     for stored in progress_bar(loader, "validation", "batch", leave=False):
         batch = _to_device(stored, device)
-        logits = network_outputs(model, batch)
+        with precision.autocast():
+            logits = network_outputs(model, batch)
+        logits = logits.float()
         if (batch["label"] != IGNORE).any():
             losses.append(criterion(logits, batch["label"]).item())
         scores = torch.softmax(logits, dim=1)[:, 1].half().cpu().numpy()

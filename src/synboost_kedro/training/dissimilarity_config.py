@@ -9,11 +9,16 @@ from synboost_kedro.models.dissimilarity import DissimilarityConfig
 from synboost_kedro.scoring import SEMANTIC_SOURCES
 from synboost_kedro.training.class_weights import ENET_OFFSET
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.precision import (
+    DEFAULT_PRECISION,
+    resolve_precision,
+    without_default_precision,
+)
 from synboost_kedro.utils.strict_fields import from_known_fields
 
 SELECTION_METRICS = ("average_precision", "loss")
 #: Settings that do not change the trained weights, so a run may resume when only they differ.
-_NOT_IN_FINGERPRINT = ("epochs", "num_workers", "resume_dir")
+_NOT_IN_FINGERPRINT = ("epochs", "num_workers", "resume_dir", "compile")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +51,11 @@ class DissimilarityTrainingConfig:
             every step with this decay; ``None`` uses the weights as trained. On small data the
             weights swing from step to step, and the average is what generalises.
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"`` or ``"cuda:<n>"``.
+        precision: ``"fp32"``, ``"bf16"``, ``"fp16"`` (with loss scaling) or ``"auto"`` (bf16 on
+            a GPU that has it, else fp32) for the network's forward passes; the loss, the
+            validation softmax and AP stay float32 (docs/precision.md).
+        compile: Run the training steps through ``torch.compile``; the log reports the time
+            compiling took. On a CPU it needs a C++ compiler.
         num_workers: DataLoader worker processes (0 loads in the training process).
         resume_dir: Folder of the resumable training state; ``None`` disables resuming.
     """
@@ -71,6 +81,8 @@ class DissimilarityTrainingConfig:
     seed: int = 3
     ema_decay: float | None = None
     device: str = "auto"
+    precision: str = DEFAULT_PRECISION
+    compile: bool = False
     num_workers: int = 0
     resume_dir: str | None = None
 
@@ -112,7 +124,12 @@ class DissimilarityTrainingConfig:
                 f"dissimilarity_training.selection_metric must be one of {SELECTION_METRICS}, "
                 f"got '{self.selection_metric}'"
             )
-        resolve_device(self.device, "dissimilarity_training.device")
+        if not isinstance(self.compile, bool):
+            raise ValueError(
+                f"dissimilarity_training.compile must be true or false, got {self.compile!r}"
+            )
+        device = resolve_device(self.device, "dissimilarity_training.device")
+        resolve_precision(self.precision, device, "dissimilarity_training.precision")
         self.network_config()
 
     @classmethod
@@ -125,7 +142,10 @@ class DissimilarityTrainingConfig:
         preset = DissimilarityConfig.preset(self.variant).to_dict()
         return DissimilarityConfig.from_dict({**preset, **(self.architecture or {})})
 
-    def fingerprint(self) -> dict[str, Any]:
-        """The settings that determine the trained weights (see ``EpochCheckpointer``)."""
-        settings = dataclasses.asdict(self)
-        return {key: value for key, value in settings.items() if key not in _NOT_IN_FINGERPRINT}
+    def fingerprint(self, precision: str) -> dict[str, Any]:
+        """The settings that determine the trained weights (see ``EpochCheckpointer``), with the
+        ``precision`` resolved for the device (which ``auto`` alone does not say)."""
+        settings = {**dataclasses.asdict(self), "precision": precision}
+        return without_default_precision(
+            {key: value for key, value in settings.items() if key not in _NOT_IN_FINGERPRINT}
+        )

@@ -15,6 +15,8 @@ from synboost_kedro.models.segmentation import create_segmentation_model
 from synboost_kedro.training.checkpointing import EpochCheckpointer, run_resumable_epochs
 from synboost_kedro.training.class_weights import enet_class_weights
 from synboost_kedro.training.data import FrameLoader, FrameTensors, epoch_batches, load_frames
+from synboost_kedro.training.reference_training import reference_fingerprint, reference_precision
+from synboost_kedro.utils.precision import scaled_step, scaler_state
 from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
@@ -48,13 +50,16 @@ def train_segmentation(
         model_config: ``architecture`` and ``options`` for ``create_segmentation_model``, and
             optionally ``backbone_weights``, a local ImageNet checkpoint for the trunk.
         training: ``seed``, ``epochs``, ``batch_size``, ``learning_rate``, ``weight_decay``,
-            ``height``, ``width`` (training resolution), ``flip`` (random mirroring) and
-            ``class_weighting`` (``"inverse_log_frequency"`` or ``"none"``).
+            ``height``, ``width`` (training resolution), ``flip`` (random mirroring),
+            ``class_weighting`` (``"inverse_log_frequency"`` or ``"none"``) and optionally
+            ``precision`` of the forward passes (fp32 by default; the loss stays float32).
         resume_dir: Folder of the per-epoch training state; re-running resumes from it.
 
     Returns:
         The trained network in eval mode and the per-epoch history (``loss``, ``learning_rate``).
     """
+    precision = reference_precision(training, "segmentation")
+    scaler = precision.grad_scaler()
     torch.manual_seed(training["seed"])
     model = create_segmentation_model(model_config["architecture"], **model_config["options"])
     if model_config.get("backbone_weights"):
@@ -87,23 +92,20 @@ def train_segmentation(
             )
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate
-            logits = model(batch.images_imagenet)
+            with precision.autocast():
+                logits = model(batch.images_imagenet)
             loss = F.cross_entropy(
-                logits, batch.train_ids, weight=class_weights, ignore_index=IGNORE_TRAIN_ID
+                logits.float(), batch.train_ids, weight=class_weights, ignore_index=IGNORE_TRAIN_ID
             )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            scaled_step(loss, optimizer, scaler)
             losses.append(loss.item())
         return {"loss": sum(losses) / len(losses), "learning_rate": learning_rate}
 
-    fingerprint = {
-        "model": model_config,
-        "training": {key: value for key, value in training.items() if key != "epochs"},
-        "frames": sorted(frames),
-    }
     checkpointer = EpochCheckpointer(
-        resume_dir, fingerprint, {"model": model}, {"optimizer": optimizer}
+        resume_dir,
+        reference_fingerprint(model_config, training, frames, precision.name),
+        {"model": model},
+        {"optimizer": optimizer, **scaler_state(scaler)},
     )
     history = run_resumable_epochs(
         checkpointer, training["epochs"], train_one_epoch, "segmentation"

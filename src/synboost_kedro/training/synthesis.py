@@ -20,6 +20,7 @@ from synboost_kedro.models.synthesis.discriminator import PatchDiscriminator
 from synboost_kedro.models.synthesis.inputs import NUM_LABEL_CHANNELS, semantic_input
 from synboost_kedro.training.checkpointing import EpochCheckpointer, run_resumable_epochs
 from synboost_kedro.training.data import FrameLoader, FrameTensors, epoch_batches, load_frames
+from synboost_kedro.training.reference_training import reference_fingerprint, reference_precision
 from synboost_kedro.training.synthesis_losses import (
     VGGPerceptualLoss,
     check_loss_weights,
@@ -27,16 +28,23 @@ from synboost_kedro.training.synthesis_losses import (
     hinge_discriminator_loss,
     reconstruction_losses,
 )
+from synboost_kedro.utils.precision import Precision, scaled_step, scaler_state
 from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
 
 class _Adversary:
-    """The discriminator, its optimizer and the generator-side GAN losses."""
+    """The discriminator, its optimizer and the generator-side GAN losses.
 
-    def __init__(self, training: dict[str, Any]) -> None:
+    The discriminator runs in the training's precision, with its own loss scaler; its scores
+    and features are float32 before they enter a loss.
+    """
+
+    def __init__(self, training: dict[str, Any], precision: Precision) -> None:
         self.weights = training["losses"]
+        self.precision = precision
+        self.scaler = precision.grad_scaler()
         self.discriminator = PatchDiscriminator(
             NUM_LABEL_CHANNELS + 1, **training.get("discriminator", {})
         )
@@ -47,23 +55,28 @@ class _Adversary:
     def generator_losses(
         self, semantics: torch.Tensor, fake: torch.Tensor, real: torch.Tensor
     ) -> dict[str, torch.Tensor]:
-        fake_scores, fake_features = self.discriminator(semantics, fake)
+        fake_scores, fake_features = self._discriminate(semantics, fake)
         losses = {"adversarial": -self.weights.get("adversarial", 0) * fake_scores.mean()}
         if self.weights.get("feature_matching", 0) > 0:
-            _, real_features = self.discriminator(semantics, real)
+            _, real_features = self._discriminate(semantics, real)
             losses["feature_matching"] = self.weights["feature_matching"] * feature_matching_loss(
                 fake_features, real_features
             )
         return losses
 
     def step(self, semantics: torch.Tensor, fake: torch.Tensor, real: torch.Tensor) -> float:
-        real_scores, _ = self.discriminator(semantics, real)
-        fake_scores, _ = self.discriminator(semantics, fake.detach())
+        real_scores, _ = self._discriminate(semantics, real)
+        fake_scores, _ = self._discriminate(semantics, fake.detach())
         loss = hinge_discriminator_loss(real_scores, fake_scores)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.step()
+        scaled_step(loss, self.optimizer, self.scaler)
         return loss.item()
+
+    def _discriminate(
+        self, semantics: torch.Tensor, image: torch.Tensor
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        with self.precision.autocast():
+            scores, features = self.discriminator(semantics, image)
+        return scores.float(), [feature.float() for feature in features]
 
 
 def train_synthesis(
@@ -80,8 +93,9 @@ def train_synthesis(
         training: ``seed``, ``epochs``, ``batch_size``, ``learning_rate``, ``height``, ``width``,
             ``flip``, ``losses`` (weights of ``l1``, ``pyramid_l1``, ``gradient``, ``perceptual``,
             ``adversarial``, ``feature_matching``; 0 or absent switches one off),
-            ``perceptual_vgg_weights`` (local VGG19 file, or null for a frozen random VGG19) and
-            ``discriminator`` (``PatchDiscriminator`` options, used when a GAN weight is > 0).
+            ``perceptual_vgg_weights`` (local VGG19 file, or null for a frozen random VGG19),
+            ``discriminator`` (``PatchDiscriminator`` options, used when a GAN weight is > 0) and
+            optionally ``precision`` of the networks (fp32 by default; the losses stay float32).
         resume_dir: Folder of the per-epoch training state; re-running resumes from it.
 
     Returns:
@@ -89,6 +103,8 @@ def train_synthesis(
     """
     weights = training["losses"]
     check_loss_weights(weights)
+    precision = reference_precision(training, "synthesis")
+    scaler = precision.grad_scaler()
     torch.manual_seed(training["seed"])
     model = create_synthesis_model(model_config["architecture"], **model_config["options"])
     perceptual = None
@@ -96,7 +112,7 @@ def train_synthesis(
         perceptual = VGGPerceptualLoss(training.get("perceptual_vgg_weights"))
     adversary = None
     if weights.get("adversarial", 0) > 0 or weights.get("feature_matching", 0) > 0:
-        adversary = _Adversary(training)
+        adversary = _Adversary(training, precision)
     data = load_frames(frames, training["height"], training["width"], "synthesis training")
     optimizer = torch.optim.Adam(
         model.parameters(), lr=training["learning_rate"], betas=(0.5, 0.999)
@@ -114,15 +130,17 @@ def train_synthesis(
             batches, f"synthesis epoch {epoch + 1}", "batch", total=batches_per_epoch, leave=False
         ):
             real = batch.images_signed
-            fake = model.synthesise(batch.label_ids.long(), batch.instance_ids.long(), real, noise)
+            with precision.autocast():
+                fake = model.synthesise(
+                    batch.label_ids.long(), batch.instance_ids.long(), real, noise
+                )
+            fake = fake.float()
             losses = reconstruction_losses(fake, real, weights, perceptual)
             if adversary is not None:
                 semantics = semantic_input(batch.label_ids.long(), batch.instance_ids.long())
                 losses |= adversary.generator_losses(semantics, fake, real)
             total = sum(losses.values())
-            optimizer.zero_grad(set_to_none=True)
-            total.backward()
-            optimizer.step()
+            scaled_step(total, optimizer, scaler)
             # After the generator step: the discriminator step changes weights its graph used.
             if adversary is not None:
                 sums["discriminator"] = sums.get("discriminator", 0.0) + adversary.step(
@@ -133,15 +151,12 @@ def train_synthesis(
         return {name: value / batches_per_epoch for name, value in sums.items()}
 
     modules: dict[str, nn.Module] = {"model": model}
-    optimizers = {"optimizer": optimizer}
+    optimizers = {"optimizer": optimizer, **scaler_state(scaler)}
     if adversary is not None:
         modules["discriminator"] = adversary.discriminator
         optimizers["discriminator_optimizer"] = adversary.optimizer
-    fingerprint = {
-        "model": model_config,
-        "training": {key: value for key, value in training.items() if key != "epochs"},
-        "frames": sorted(frames),
-    }
+        optimizers |= scaler_state(adversary.scaler, "discriminator_grad_scaler")
+    fingerprint = reference_fingerprint(model_config, training, frames, precision.name)
     checkpointer = EpochCheckpointer(resume_dir, fingerprint, modules, optimizers)
     history = run_resumable_epochs(checkpointer, training["epochs"], train_one_epoch, "synthesis")
     return model.eval(), history

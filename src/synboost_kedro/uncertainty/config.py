@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ import torch
 from synboost_kedro.uncertainty.logit_baselines import MaxLogitStatistics
 from synboost_kedro.uncertainty.softmax_maps import Normalisation
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.precision import DEFAULT_PRECISION, Precision, resolve_precision
 from synboost_kedro.utils.strict_fields import check_known_keys, from_known_fields
 
 Size = tuple[int, int]
@@ -38,6 +40,7 @@ PARAMETER_KEYS = {
     "batch_size": None,
     "num_workers": None,
     "channels_last": None,
+    "precision": None,
     "normalisation": None,
     "segmentation": ("height", "width"),
     "synthesis": ("height", "width", "style_seed"),
@@ -72,6 +75,9 @@ class MapConfig:
         max_logit_statistics: The segmenter's max-logit statistics on its training split; given,
             every frame also gets the scores of the logit baselines
             (:mod:`~synboost_kedro.uncertainty.logit_baselines`).
+        precision: What the networks' forward passes compute in, resolved for ``device``:
+            ``fp32``, ``bf16`` or ``fp16`` (docs/precision.md). Softmax entropy and distance
+            and the perceptual difference's sum stay float32.
     """
 
     segmentation_size: Size | None
@@ -85,6 +91,14 @@ class MapConfig:
     num_workers: int = 0
     device: torch.device = torch.device("cpu")
     max_logit_statistics: MaxLogitStatistics | None = None
+    precision: str = DEFAULT_PRECISION
+
+    def __post_init__(self) -> None:
+        Precision(self.precision, self.device.type)
+
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        """Where the networks' forward passes run (see :class:`Precision`)."""
+        return Precision(self.precision, self.device.type).autocast()
 
     def to_json(self) -> dict[str, Any]:
         """These settings as plain data, for a job handed to other processes."""
@@ -122,6 +136,7 @@ class MapConfig:
             ValueError: a parameter is missing or invalid; the message names it.
         """
         check_known_keys(params, PARAMETER_KEYS, "uncertainty_maps parameters")
+        device = resolve_device(params.get("device", "auto"), "uncertainty_maps.device")
         segmentation = _section(params, "segmentation")
         native = segmentation.get("height") is None and segmentation.get("width") is None
         return cls(
@@ -136,7 +151,10 @@ class MapConfig:
             channels_last=_boolean(params, "channels_last", default=True),
             batch_size=_integer(params, "batch_size", minimum=1),
             num_workers=_integer(params, "num_workers", minimum=0),
-            device=resolve_device(params.get("device", "auto"), "uncertainty_maps.device"),
+            device=device,
+            precision=resolve_precision(
+                params.get("precision", DEFAULT_PRECISION), device, "uncertainty_maps.precision"
+            ),
         )
 
 

@@ -44,6 +44,8 @@ from synboost_kedro.uncertainty.logit_baselines import (
 )
 from synboost_kedro.uncertainty.quantise import signed_to_uint8, uint8_to_unit, unit_to_uint8
 from synboost_kedro.uncertainty.softmax_maps import softmax_uncertainty
+from synboost_kedro.utils.device import loader_options, prepare_device
+from synboost_kedro.utils.precision import without_default_precision
 from synboost_kedro.utils.progress import progress_bar
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,7 @@ def compute_maps(
     """
     if not frame_ids:
         return
+    prepare_device(config.device)
     models = models.prepared(config.device, config.channels_last)
     for batch in _input_batches(frame_loaders, frame_ids, config, progress, "uncertainty maps"):
         # Left before yielding, so the consumer never runs in inference mode.
@@ -163,7 +166,7 @@ def _input_batches(
         FrameInputs(frame_loaders, frame_ids, config),
         batch_size=None,
         num_workers=config.num_workers,
-        pin_memory=config.device.type == "cuda",
+        **loader_options(config.device, config.num_workers),
     )
     samples = progress_bar(loader, description, "frame", show=progress, total=len(frame_ids))
     return batches_by_size(samples, config.batch_size)
@@ -199,7 +202,8 @@ def maps_of_batch(
 def _segment(batch: Mapping[str, Any], model: nn.Module, config: MapConfig) -> torch.Tensor:
     """The segmentation logits ``[B, 19, H, W]`` of a collated batch."""
     image = _unit_images(batch, "segmentation_image", config)
-    logits = model(imagenet_normalise(image))
+    with config.autocast():
+        logits = model(imagenet_normalise(image))
     _check_shape("segmentation logits", logits, image.shape[-2:], batch["frame_id"])
     return logits
 
@@ -213,12 +217,13 @@ def _resynthesise(
     """The re-synthesised images as uint8 ``[B, 3, H, W]`` at the synthesis size."""
     label_ids, instance_ids = _synthesis_labels(batch, prediction, config)
     image = _unit_images(batch, "synthesis_image", config) * 2 - 1
-    synthesis = _synthesise(
-        model, label_ids, instance_ids, image, frame_ids=batch["frame_id"], config=config
-    )
+    with config.autocast():
+        synthesis = _synthesise(
+            model, label_ids, instance_ids, image, frame_ids=batch["frame_id"], config=config
+        )
     _check_shape("synthesis output", synthesis, config.synthesis_size, batch["frame_id"])
     # Stored as 8 bits, and the perceptual difference sees those 8 bits, as the original's did.
-    return signed_to_uint8(synthesis)
+    return signed_to_uint8(synthesis.float())
 
 
 def _perceptual_difference(
@@ -229,12 +234,13 @@ def _perceptual_difference(
 ) -> torch.Tensor:
     image = _unit_images(batch, "perceptual_image", config)
     resynthesis = _resize_nearest(uint8_to_unit(synthesis), config.perceptual_size)
-    return model(imagenet_normalise(image), imagenet_normalise(resynthesis))
+    with config.autocast():
+        return model(imagenet_normalise(image), imagenet_normalise(resynthesis))
 
 
 def _unit_images(batch: Mapping[str, Any], key: str, config: MapConfig) -> torch.Tensor:
     """``batch[key]`` as float ``[0, 1]`` on the device, in the networks' memory layout."""
-    images = uint8_to_unit(batch[key].to(config.device))
+    images = uint8_to_unit(batch[key].to(config.device, non_blocking=True))
     if config.channels_last:
         return images.contiguous(memory_format=torch.channels_last)
     return images
@@ -245,7 +251,10 @@ def _synthesis_labels(
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Label and instance ids at the synthesis size, from the annotation or the prediction."""
     if config.synthesis_labels is SynthesisLabels.ANNOTATION:
-        return batch["label_ids"].to(config.device), batch["instance_ids"].to(config.device)
+        label_ids, instance_ids = (
+            batch[key].to(config.device, non_blocking=True) for key in ("label_ids", "instance_ids")
+        )
+        return label_ids, instance_ids
     label_ids = torch.as_tensor(TRAIN_TO_LABEL_ID, device=prediction.device).long()[prediction]
     resized = _resize_nearest(label_ids[:, None].float(), config.synthesis_size)[:, 0].long()
     # Predictions carry no instances: the label map is the instance map (docs/method.md,
@@ -335,8 +344,9 @@ class MapProducer:
 
     def provenance(self) -> str:
         """A digest of what makes these maps: the three networks' weights and the settings that
-        change the maps (not the device, batching or memory layout)."""
-        settings = self._config.to_json()
+        change the maps: not the device, batching or memory layout, nor a float32 precision, so
+        maps made before the precision setting existed still count as made by these settings."""
+        settings = without_default_precision(self._config.to_json())
         for name in ("device", "batch_size", "num_workers", "channels_last"):
             settings.pop(name)
         # Maps without baselines keep the digest they had before the baselines existed.

@@ -15,7 +15,8 @@ def test_settings_from_project_parameters():
         "perceptual": {"height": 24, "width": 40, "weights": "vgg.pth", "seed": 3},
     }
     fusion_weights = {"dissimilarity": 0.5, "perceptual": 0.5}
-    settings = inference_settings(map_params, fusion_weights, {"batch_size": 3, "max_pixels": 100})
+    inference = {"batch_size": 3, "max_pixels": 100, "precision": "auto", "compile": True}
+    settings = inference_settings(map_params, fusion_weights, inference)
     assert settings == DetectorSettings(
         segmentation_size=(32, 64),
         synthesis_size=(16, 32),
@@ -27,6 +28,8 @@ def test_settings_from_project_parameters():
         max_pixels=100,
         perceptual_weights="vgg.pth",
         perceptual_seed=3,
+        precision="auto",
+        compile=True,
     )
     with pytest.raises(ValueError, match="fusion_weights"):
         inference_settings(map_params, {}, {"batch_size": 1, "max_pixels": 1})

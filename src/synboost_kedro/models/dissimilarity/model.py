@@ -139,6 +139,11 @@ class DissimilarityNet(nn.Module):
         Outputs stay equivalent in float32 (max difference ~1e-5 of the largest logit at
         256×512); ``benchmarks/dissimilarity.py`` holds the measurements behind this choice.
         """
+        return self.use_channels_last()
+
+    def use_channels_last(self) -> DissimilarityNet:
+        """Keep weights and activations channels-last (NHWC), the layout oneDNN and the GPU's
+        tensor cores convolve fastest; the weights' values and state-dict keys do not change."""
         self._memory_format = torch.channels_last
         return self.to(memory_format=torch.channels_last)
 

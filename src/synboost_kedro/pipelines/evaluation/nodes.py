@@ -30,6 +30,7 @@ from synboost_kedro.evaluation.set_metrics import FrameLoaders, ScoreLoaders
 from synboost_kedro.pipelines.dissimilarity_input import dissimilarity_input_size
 from synboost_kedro.scoring import fuse_scores
 from synboost_kedro.utils.device import resolve_device
+from synboost_kedro.utils.precision import DEFAULT_PRECISION
 from synboost_kedro.utils.strict_fields import check_known_keys
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 PARAMETER_KEYS = {
     "batch_size": None,
     "device": None,
+    "precision": None,
     "curve_points": None,
     "overlay_frames": None,
     "fusion": ("weights", "grid_search"),
@@ -62,7 +64,7 @@ def score_set(
         frames: The set's frames (image and label).
         maps: Their uncertainty maps.
         model: The trained dissimilarity network.
-        params: ``evaluation`` parameters: ``batch_size``, ``device``.
+        params: ``evaluation`` parameters: ``batch_size``, ``device``, ``precision``.
         perceptual_params: ``uncertainty_maps.perceptual``, whose size is the network's input.
 
     Every scored set is in benchmark form, so the semantic input is the segmenter's prediction.
@@ -74,6 +76,7 @@ def score_set(
         width=width,
         batch_size=params["batch_size"],
         semantic_source="prediction",
+        precision=params.get("precision", DEFAULT_PRECISION),
     )
     return SetScorer(
         frames, maps, model, config, resolve_device(params["device"], "evaluation.device")

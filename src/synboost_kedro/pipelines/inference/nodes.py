@@ -12,11 +12,14 @@ from synboost_kedro.datasets.image_folder import ImageLoader
 from synboost_kedro.inference import AnomalyDetector, DetectorSettings
 from synboost_kedro.inference.analysis import ImageStream
 from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
+from synboost_kedro.utils.precision import DEFAULT_PRECISION
 from synboost_kedro.utils.strict_fields import check_known_keys
 
 #: The ``inference`` parameters; the folders are read by the catalog (``runtime_params``).
 INFERENCE_KEYS = (
     "device",
+    "precision",
+    "compile",
     "strict",
     "batch_size",
     "max_pixels",
@@ -47,7 +50,8 @@ def assemble_detector(
             the detector scores as the evaluation table says.
         map_params: ``uncertainty_maps`` parameters: the sizes, normalisation and style seed
             the training maps were made with, and the VGG19 of the perceptual difference.
-        params: ``inference`` parameters: ``device``, ``batch_size``, ``max_pixels``.
+        params: ``inference`` parameters: ``device``, ``precision``, ``compile``,
+            ``batch_size``, ``max_pixels``.
 
     Raises:
         ValueError: a parameter is invalid; the message names it.
@@ -67,7 +71,8 @@ def inference_settings(
     params: Mapping[str, Any],
 ) -> DetectorSettings:
     """The detector settings of the trained networks with the ``inference`` parameters'
-    ``batch_size`` and ``max_pixels`` (see :func:`assemble_detector`)."""
+    ``batch_size``, ``max_pixels``, ``precision`` and ``compile`` (see
+    :func:`assemble_detector`)."""
     check_known_keys(params, INFERENCE_KEYS, "inference parameters")
     maps = MapConfig.from_params(map_params, SynthesisLabels.PREDICTION)
     perceptual = map_params.get("perceptual") or {}
@@ -79,6 +84,8 @@ def inference_settings(
         perceptual_architecture=perceptual.get("architecture", "vgg19"),
         batch_size=params["batch_size"],
         max_pixels=params["max_pixels"],
+        precision=params.get("precision", DEFAULT_PRECISION),
+        compile=params.get("compile", False),
     )
 
 
