@@ -98,7 +98,7 @@ class OriginalProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
 
     Example catalog entry::
 
-        dissimilarity_train.swapped_frames:
+        dissimilarity_train__swapped_frames:
           type: synboost_kedro.datasets.original_processed.OriginalProcessedDataset
           path: /data/synboost/cityscapes_processed
           fields: [image, label, semantic]

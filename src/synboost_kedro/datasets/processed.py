@@ -26,7 +26,7 @@ class ProcessedDataset(AbstractDataset[Any, dict[str, FrameLoader]]):
 
     Example catalog entry::
 
-        dissimilarity_train.maps:
+        dissimilarity_train__maps:
           type: synboost_kedro.datasets.ProcessedDataset
           path: data/04_feature/dissimilarity_train
           fields: [entropy, distance, perceptual, synthesis]

@@ -28,6 +28,22 @@ TRAINING_SETS: tuple[str, ...] = ("dissimilarity_train",)
 #: and the fusion weights, as the paper selected on Fishyscapes Lost & Found val.
 SELECTION_SET = "anomaly_val"
 
+#: The datasets of a set that pipelines outside the set's namespace read.
+SHARED_KINDS = ("swapped_frames", "benchmark_frames", "maps", "results")
+
+
+def shared_dataset(set_name: str, kind: str) -> str:
+    """The catalog name of a set's dataset that other namespaces read: ``<set>__<kind>``.
+
+    Not ``<set>.<kind>``: Kedro keeps dotted names for the datasets inside a namespace, and
+    warns when a node outside it reads one; the set's namespaced pipelines map their ``<kind>``
+    to this name.
+    """
+    if kind not in SHARED_KINDS:
+        raise ValueError(f"'{kind}' is not a shared dataset kind; one of {SHARED_KINDS}")
+    return f"{set_name}__{kind}"
+
+
 #: The configuration key (and file name pattern) of the evaluation benchmarks.
 BENCHMARKS_CONFIG = "benchmarks"
 

@@ -49,8 +49,8 @@ class DissimilarityDataset(Dataset[Sample]):
     Items are addressed by index, or by ``(index, flip)`` as :class:`EpochSampler` yields them.
 
     Args:
-        frames: ``{frame_id: loader}`` of the label-swapped frames (``<set>.swapped_frames``).
-        maps: ``{frame_id: loader}`` of the uncertainty maps (``<set>.maps``).
+        frames: ``{frame_id: loader}`` of the label-swapped frames (``<set>__swapped_frames``).
+        maps: ``{frame_id: loader}`` of the uncertainty maps (``<set>__maps``).
         height: Training height.
         width: Training width.
         description: Name of the set, for error messages.

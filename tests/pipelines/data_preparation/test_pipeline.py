@@ -38,11 +38,11 @@ def test_each_set_is_a_namespace_with_readable_names():
     ]
     train = nodes["dissimilarity_train.swap_instance_labels_node"]
     assert train.inputs == ["cityscapes_train", "params:data_preparation"]
-    assert train.outputs == ["dissimilarity_train.swapped_frames"]
+    assert train.outputs == ["dissimilarity_train__swapped_frames"]
     convert = nodes["smiyc_road_anomaly.convert_benchmark_labels_node"]
     assert (convert.inputs, convert.outputs) == (
         ["smiyc_road_anomaly.raw"],
-        ["smiyc_road_anomaly.benchmark_frames"],
+        ["smiyc_road_anomaly__benchmark_frames"],
     )
 
 

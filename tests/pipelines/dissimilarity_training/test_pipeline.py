@@ -147,8 +147,8 @@ def test_pipeline_runs_on_a_plain_catalog(tmp_path: Path):
         ("anomaly_val", "benchmark_frames", 1, 1),
     ):
         frames, maps = write_processed_set(tmp_path, name, count, seed=seed)
-        catalog[f"{name}.{field}"] = frames.load()
-        catalog[f"{name}.maps"] = maps.load()
+        catalog[f"{name}__{field}"] = frames.load()
+        catalog[f"{name}__maps"] = maps.load()
     catalog["params:uncertainty_maps.perceptual"] = {"height": 16, "width": 32}
     catalog["params:dissimilarity_training"] = {
         "epochs": 1,

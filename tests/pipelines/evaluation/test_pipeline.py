@@ -76,9 +76,9 @@ def test_pipeline_scores_measures_and_reports_every_set(tmp_path: Path, model, g
     catalog["params:evaluation"] = _params(grid_search)
     catalog["params:uncertainty_maps.perceptual"] = {"height": 16, "width": 32}
     frames, maps = _frames(0)
-    catalog[f"{SELECTION_SET}.benchmark_frames"], catalog[f"{SELECTION_SET}.maps"] = frames, maps
+    catalog[f"{SELECTION_SET}__benchmark_frames"], catalog[f"{SELECTION_SET}__maps"] = frames, maps
     for index, set_name in enumerate(BENCHMARK_NAMES):
-        catalog[f"{set_name}.benchmark_frames"], catalog[f"{set_name}.maps"] = _frames(index + 1)
+        catalog[f"{set_name}__benchmark_frames"], catalog[f"{set_name}__maps"] = _frames(index + 1)
         catalog[f"{set_name}.scores"] = ScoreMapDataset(str(tmp_path / set_name), BASE_METHODS)
     catalog["fusion_weights"] = JSONDataset(filepath=str(tmp_path / "weights.json"))
     for name in ("evaluation_table_csv", "evaluation_table_markdown"):

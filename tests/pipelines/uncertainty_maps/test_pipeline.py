@@ -73,15 +73,15 @@ def _catalog(tmp_path: Path, perceptual_network, rebuild: bool = False) -> DataC
     segmentation, synthesis = tiny_networks()
     return DataCatalog(
         {
-            f"{TRAINING_SET}.swapped_frames": ProcessedDataset(
+            f"{TRAINING_SET}__swapped_frames": ProcessedDataset(
                 str(primary / TRAINING_SET),
                 ["image", "label", "semantic", "label_ids", "instance_ids"],
             ),
-            f"{EVALUATION_SET}.benchmark_frames": ProcessedDataset(
+            f"{EVALUATION_SET}__benchmark_frames": ProcessedDataset(
                 str(primary / EVALUATION_SET), ["image", "label"]
             ),
             **{
-                f"{name}.maps": ProcessedDataset(str(feature / name), fields, overwrite=rebuild)
+                f"{name}__maps": ProcessedDataset(str(feature / name), fields, overwrite=rebuild)
                 for name, fields in FIELDS.items()
             },
             "segmentation_model": MemoryDataset(segmentation, copy_mode="assign"),
@@ -132,12 +132,12 @@ def test_every_set_has_a_namespace_and_the_vgg_network_is_shared():
         "params:uncertainty_maps",
         "params:pretrained_weights.hed_vgg16",
         "cityscapes_train",
-        *(f"{name}.swapped_frames" for name in TRAINING_SETS),
-        *(f"{name}.benchmark_frames" for name in ANOMALY_SETS),
+        *(f"{name}__swapped_frames" for name in TRAINING_SETS),
+        *(f"{name}__benchmark_frames" for name in ANOMALY_SETS),
     }
     assert pipeline.outputs() == {
         "hed_vgg16_weights",
-        *(f"{name}.maps" for name in (*TRAINING_SETS, *ANOMALY_SETS)),
+        *(f"{name}__maps" for name in (*TRAINING_SETS, *ANOMALY_SETS)),
     }
 
 

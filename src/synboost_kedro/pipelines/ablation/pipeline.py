@@ -23,7 +23,7 @@ from synboost_kedro.pipelines.ablation.nodes import (
 )
 from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.evaluation.nodes import measure_set, score_set, select_fusion_weights
-from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS, Benchmark
+from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS, Benchmark, shared_dataset
 from synboost_kedro.pipelines.uncertainty_maps.nodes import (
     build_perceptual_network,
     plan_uncertainty_maps,
@@ -83,19 +83,19 @@ def _fusion_weights(network: str) -> Node:
 
 def _scored_set(benchmark: Benchmark) -> list[Node]:
     set_name = benchmark.name
+    frames = shared_dataset(set_name, "benchmark_frames")
     return [
         Node(
             score_set,
-            inputs=[f"{set_name}.benchmark_frames", f"{set_name}.maps", "model"]
+            inputs=[frames, shared_dataset(set_name, "maps"), "model"]
             + ["params:evaluation", PARAMETER],
-            outputs=f"{set_name}.scores",
+            outputs=f"{set_name}__scores",
             name=f"score_{set_name}",
         ),
         Node(
             _bound(measure_set, track=benchmark.track),
-            inputs=[f"{set_name}.benchmark_frames", f"{set_name}.scores", "fusion_weights"]
-            + ["params:evaluation"],
-            outputs=f"{set_name}.results",
+            inputs=[frames, f"{set_name}__scores", "fusion_weights", "params:evaluation"],
+            outputs=shared_dataset(set_name, "results"),
             name=f"measure_{set_name}",
         ),
     ]
@@ -131,7 +131,7 @@ def _network_pipeline(network: str, benchmarks: tuple[Benchmark, ...]) -> Pipeli
                 "summary": "summary",
                 "fusion_weights": "fusion_weights",
                 "training_params": "training_params",
-                **{set_name: f"{set_name}.results" for set_name in set_names},
+                **{set_name: shared_dataset(set_name, "results") for set_name in set_names},
             },
             outputs="measured",
             name="collect",
@@ -139,12 +139,12 @@ def _network_pipeline(network: str, benchmarks: tuple[Benchmark, ...]) -> Pipeli
     ]
     parameters = set(_PARAMETERS)
     shared = {
-        "selection_frames": f"{SELECTION_SET}.benchmark_frames",
-        "selection_maps": f"{SELECTION_SET}.maps",
+        "selection_frames": shared_dataset(SELECTION_SET, "benchmark_frames"),
+        "selection_maps": shared_dataset(SELECTION_SET, "maps"),
         **{
-            name: name
+            shared_dataset(set_name, kind): shared_dataset(set_name, kind)
             for set_name in set_names
-            for name in (f"{set_name}.benchmark_frames", f"{set_name}.maps")
+            for kind in ("benchmark_frames", "maps")
         },
     }
     if network == VOID_ONLY:
@@ -157,13 +157,14 @@ def _network_pipeline(network: str, benchmarks: tuple[Benchmark, ...]) -> Pipeli
         }
     else:
         shared |= {
-            "training_frames": f"{TRAIN_SET}.swapped_frames",
-            "training_maps": f"{TRAIN_SET}.maps",
+            "training_frames": shared_dataset(TRAIN_SET, "swapped_frames"),
+            "training_maps": shared_dataset(TRAIN_SET, "maps"),
         }
     return Pipeline(
         nodes,
         namespace=network,
         inputs=shared,
+        outputs={"measured": f"{network}__measured"},
         parameters=parameters,
     )
 
@@ -178,7 +179,7 @@ def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
     )
     report = Node(
         build_ablation_report,
-        inputs={network: f"{network}.measured" for network in NETWORKS},
+        inputs={network: f"{network}__measured" for network in NETWORKS},
         outputs=list(REPORT_OUTPUTS),
         name="build_report",
     )

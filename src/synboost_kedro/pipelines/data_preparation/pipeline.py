@@ -10,7 +10,12 @@ from synboost_kedro.pipelines.data_preparation.nodes import (
     convert_benchmark_labels,
     swap_instance_labels,
 )
-from synboost_kedro.pipelines.sets import TRAINING_SETS, Benchmark, anomaly_sets
+from synboost_kedro.pipelines.sets import (
+    TRAINING_SETS,
+    Benchmark,
+    anomaly_sets,
+    shared_dataset,
+)
 
 #: The Cityscapes split each training set is made from.
 CITYSCAPES_SOURCES: dict[str, str] = {"dissimilarity_train": "cityscapes_train"}
@@ -28,6 +33,7 @@ def _training_set(name: str) -> Pipeline:
         ],
         namespace=name,
         inputs={"cityscapes_frames": CITYSCAPES_SOURCES[name]},
+        outputs={"swapped_frames": shared_dataset(name, "swapped_frames")},
         parameters={"params:data_preparation": "params:data_preparation"},
     )
 
@@ -43,6 +49,7 @@ def _evaluation_set(name: str) -> Pipeline:
             )
         ],
         namespace=name,
+        outputs={"benchmark_frames": shared_dataset(name, "benchmark_frames")},
     )
 
 

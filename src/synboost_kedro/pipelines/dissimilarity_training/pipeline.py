@@ -8,7 +8,7 @@ from synboost_kedro.pipelines.dissimilarity_training.nodes import (
     metric_histories,
     train_dissimilarity_model,
 )
-from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS
+from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS, shared_dataset
 
 (TRAIN_SET,) = TRAINING_SETS
 
@@ -18,17 +18,21 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 func=compute_class_weights,
-                inputs=[f"{TRAIN_SET}.swapped_frames", "params:dissimilarity_training", PARAMETER],
+                inputs=[
+                    shared_dataset(TRAIN_SET, "swapped_frames"),
+                    "params:dissimilarity_training",
+                    PARAMETER,
+                ],
                 outputs="dissimilarity_class_weights",
                 name="compute_dissimilarity_class_weights_node",
             ),
             Node(
                 func=train_dissimilarity_model,
                 inputs={
-                    "train_frames": f"{TRAIN_SET}.swapped_frames",
-                    "train_maps": f"{TRAIN_SET}.maps",
-                    "val_frames": f"{SELECTION_SET}.benchmark_frames",
-                    "val_maps": f"{SELECTION_SET}.maps",
+                    "train_frames": shared_dataset(TRAIN_SET, "swapped_frames"),
+                    "train_maps": shared_dataset(TRAIN_SET, "maps"),
+                    "val_frames": shared_dataset(SELECTION_SET, "benchmark_frames"),
+                    "val_maps": shared_dataset(SELECTION_SET, "maps"),
                     "class_weights": "dissimilarity_class_weights",
                     "params": "params:dissimilarity_training",
                     "perceptual_params": PARAMETER,

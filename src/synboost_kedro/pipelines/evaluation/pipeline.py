@@ -12,7 +12,7 @@ from synboost_kedro.pipelines.evaluation.nodes import (
     score_set,
     select_fusion_weights,
 )
-from synboost_kedro.pipelines.sets import SELECTION_SET, Benchmark
+from synboost_kedro.pipelines.sets import SELECTION_SET, Benchmark, shared_dataset
 
 _PARAMETERS = {"params:evaluation", PARAMETER}
 _SHARED = {"dissimilarity_model", "fusion_weights"}
@@ -53,7 +53,12 @@ def _set_pipeline(benchmark: Benchmark) -> Pipeline:
     return Pipeline(
         nodes,
         namespace=set_name,
-        inputs=_SHARED,
+        inputs={
+            **{name: name for name in _SHARED},
+            "benchmark_frames": shared_dataset(set_name, "benchmark_frames"),
+            "maps": shared_dataset(set_name, "maps"),
+        },
+        outputs={"results": shared_dataset(set_name, "results")},
         parameters=_PARAMETERS,
     )
 
@@ -74,8 +79,8 @@ def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
         namespace="fusion_weight_selection",
         inputs={
             "dissimilarity_model": "dissimilarity_model",
-            "frames": f"{SELECTION_SET}.benchmark_frames",
-            "maps": f"{SELECTION_SET}.maps",
+            "frames": shared_dataset(SELECTION_SET, "benchmark_frames"),
+            "maps": shared_dataset(SELECTION_SET, "maps"),
         },
         outputs={"fusion_weights"},
         parameters=_PARAMETERS,
@@ -84,7 +89,10 @@ def create_pipeline(benchmarks: tuple[Benchmark, ...], **kwargs) -> Pipeline:
         build_report,
         inputs={
             "fusion_weights": "fusion_weights",
-            **{benchmark.name: f"{benchmark.name}.results" for benchmark in benchmarks},
+            **{
+                benchmark.name: shared_dataset(benchmark.name, "results")
+                for benchmark in benchmarks
+            },
         },
         outputs=[
             "evaluation_table_csv",

@@ -1,6 +1,6 @@
 """Nodes of the ``uncertainty_maps`` pipeline.
 
-The nodes only assemble: they return a :class:`MapProducer` that the ``<set>.maps`` dataset runs
+The nodes only assemble: they return a :class:`MapProducer` that the ``<set>__maps`` dataset runs
 while writing, so frames stream from disk through the networks to disk, frames already stored
 are skipped, and the node itself stays a pure function of its inputs.
 """
@@ -59,7 +59,7 @@ def plan_uncertainty_maps(
     synthesis_labels: SynthesisLabels,
     max_logit_statistics: Mapping[str, Any] | None = None,
 ) -> MapProducer | ShardedMapProducer:
-    """The uncertainty maps of one set, computed when the ``<set>.maps`` dataset saves them.
+    """The uncertainty maps of one set, computed when the ``<set>__maps`` dataset saves them.
 
     With ``distributed.nproc_per_node`` or ``nnodes`` above 1, torchrun processes compute and
     write shards of the set (``uncertainty/sharding.py``) while the dataset saves.

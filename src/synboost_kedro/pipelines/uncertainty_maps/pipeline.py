@@ -13,7 +13,12 @@ from kedro.pipeline import Node, Pipeline
 from synboost_kedro.pipelines.pretrained_weights import (
     create_pipeline as create_pretrained_weights_pipeline,
 )
-from synboost_kedro.pipelines.sets import TRAINING_SETS, Benchmark, anomaly_sets
+from synboost_kedro.pipelines.sets import (
+    TRAINING_SETS,
+    Benchmark,
+    anomaly_sets,
+    shared_dataset,
+)
 from synboost_kedro.pipelines.uncertainty_maps.nodes import (
     build_perceptual_network,
     measure_segmentation_statistics,
@@ -49,7 +54,11 @@ def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels)
         name=f"compute_maps_from_{source}_node",
     )
     return Pipeline(
-        [node], namespace=set_name, inputs=shared, parameters={"params:uncertainty_maps"}
+        [node],
+        namespace=set_name,
+        inputs={**{name: name for name in shared}, frames: shared_dataset(set_name, frames)},
+        outputs={"maps": shared_dataset(set_name, "maps")},
+        parameters={"params:uncertainty_maps"},
     )
 
 
