@@ -72,10 +72,10 @@ def predict(
 ) -> None:
     """Run the trained detector on every image of INPUT_DIR; write its outputs to OUTPUT_DIR.
 
-    The default format writes, per image, anomaly/<name>.npy (the exact float32 score),
-    anomaly/<name>.png (the score x 65535, 16-bit), heatmap/, overlay/, semantic/, synthesis/,
-    entropy/, distance/ and perceptual/ PNGs, as `synboost-kedro run --pipelines inference` does.
-    Both formats list the images written and skipped in summary.json.
+    The default format writes what `synboost-kedro run --pipelines inference` writes: per image,
+    anomaly/<name>.npy (the exact float32 score), anomaly/<name>.png (the score x 65535, 16-bit),
+    PNGs of the other maps, a figure of them all, and images.csv. Both formats list the images
+    written and skipped in summary.json.
     """
     show_warnings()
     detector = load_detector(model, device)
