@@ -49,15 +49,20 @@ def test_kedro_cli_runs_a_pipeline_and_viz_lists_them(kedro_project: Path):
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1"}
     kedro = [str(Path(sys.executable).parent / "kedro")]
     params = ",".join(f"{key}={value}" for key, value in TINY_PARAMS.items())
-    subprocess.run(
+    run = subprocess.run(
         [*kedro, "run", "--pipelines", "synthetic_data", "--params", params],
         check=True,
         cwd=kedro_project,
         env=env,
         capture_output=True,
+        text=True,
         timeout=300,
     )
     assert (kedro_project / "data/01_raw/cityscapes/SYNTHETIC_DATASET").exists()
+    # Quiet and plain off a terminal: no warning, one line per record, names never wrapped.
+    output = run.stdout + run.stderr
+    assert "warning" not in output.lower()
+    assert "Completed 1 out of" in output and "INFO kedro.runner" in output
 
     subprocess.run(
         [*kedro, "viz", "build"],
