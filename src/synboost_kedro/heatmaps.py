@@ -4,8 +4,12 @@ of anomaly ground truth."""
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Matplotlib colour map of the heat maps (dark = normal, bright = anomalous).
 COLOUR_MAP = "inferno"
@@ -53,3 +57,20 @@ def ground_truth_colours(labels: np.ndarray) -> np.ndarray:
     colours[labels == 0] = GROUND_TRUTH_COLOURS["normal"]
     colours[labels == 1] = GROUND_TRUTH_COLOURS["anomaly"]
     return colours
+
+
+def add_ground_truth_legend(figure: Figure, loc: str, **options: Any) -> None:
+    """A legend of :data:`GROUND_TRUTH_COLOURS` on a matplotlib ``figure``, titled."""
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=np.array(colour) / 255, label=label)
+        for label, colour in GROUND_TRUTH_COLOURS.items()
+    ]
+    figure.legend(
+        handles=handles,
+        loc=loc,
+        ncols=len(GROUND_TRUTH_COLOURS),
+        title="ground truth",
+        **options,
+    )

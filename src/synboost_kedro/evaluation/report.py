@@ -11,9 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
 
-from synboost_kedro.heatmaps import GROUND_TRUTH_COLOURS, ground_truth_colours  # noqa: E402
+from synboost_kedro.heatmaps import add_ground_truth_legend, ground_truth_colours  # noqa: E402
 from synboost_kedro.metrics import AnomalyMetrics, PixelMetrics  # noqa: E402
 
 #: Ground-truth colours of the overlays: normal, anomaly, and ignored (void) pixels.
@@ -172,14 +171,6 @@ def overlay_figure(
     for axis, name in zip(axes[0], ("image", "anomaly score", "ground truth"), strict=True):
         axis.set_title(name)
     figure.colorbar(heat, ax=axes[:, 1], label="anomaly score", shrink=0.8)
-    figure.legend(
-        handles=[
-            Patch(color=np.array(colour) / 255, label=label)
-            for label, colour in GROUND_TRUTH_COLOURS.items()
-        ],
-        loc="outside lower right",
-        ncols=len(GROUND_TRUTH_COLOURS),
-        title="ground truth",
-    )
+    add_ground_truth_legend(figure, "outside lower right")
     figure.suptitle(title)
     return figure

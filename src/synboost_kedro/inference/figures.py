@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from synboost_kedro.cityscapes import colourise_train_ids
-from synboost_kedro.heatmaps import COLOUR_MAP, GROUND_TRUTH_COLOURS, ground_truth_colours
+from synboost_kedro.heatmaps import COLOUR_MAP, add_ground_truth_legend, ground_truth_colours
 from synboost_kedro.inference.analysis import AnomalyAnalysis
 
 #: How opaque the score is over the image, strong enough to read on a laptop screen.
@@ -74,15 +73,6 @@ def analysis_figure(
     _scores(bottom[3], analysis.perceptual, "perceptual difference")
     figure.colorbar(scale, ax=[*top, *bottom], shrink=0.8, label="score (0 normal … 1 anomalous)")
     if labels is not None:
-        figure.legend(
-            handles=[
-                Patch(color=np.array(colour) / 255, label=label)
-                for label, colour in GROUND_TRUTH_COLOURS.items()
-            ],
-            loc="outside lower left",
-            ncols=len(GROUND_TRUTH_COLOURS),
-            title="ground truth",
-            fontsize=8,
-        )
+        add_ground_truth_legend(figure, "outside lower left", fontsize=8)
     figure.suptitle(f"{name}: highest anomaly score {analysis.anomaly.max():.2f}")
     return figure
