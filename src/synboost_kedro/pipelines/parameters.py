@@ -25,7 +25,9 @@ from synboost_kedro.pipelines.reference_models.nodes import (
     PARAMETER_KEYS as REFERENCE_KEYS,
 )
 from synboost_kedro.pipelines.synthetic_data.nodes import PARAMETER_KEYS as SYNTHETIC_KEYS
+from synboost_kedro.training.reference_training import reference_precision
 from synboost_kedro.uncertainty import MapConfig, SynthesisLabels
+from synboost_kedro.utils.precision import DEFAULT_PRECISION, check_precision
 from synboost_kedro.utils.strict_fields import check_known_keys
 
 Parameters = Mapping[str, Any]
@@ -36,6 +38,7 @@ def _reference(kind: str) -> Callable[[Parameters], None]:
         section = params[f"reference_{kind}"]
         check_known_keys(section, REFERENCE_KEYS[kind], f"reference_{kind} parameters")
         selected_model(kind, section["model"])
+        reference_precision(section.get("training") or {}, kind)
 
     return check
 
@@ -58,6 +61,15 @@ def _keys(section: str, keys: tuple[str, ...]) -> Callable[[Parameters], None]:
     return lambda params: check_known_keys(params[section], keys, f"{section} parameters")
 
 
+def _keys_and_precision(section: str, keys: tuple[str, ...]) -> Callable[[Parameters], None]:
+    def check(params: Parameters) -> None:
+        _keys(section, keys)(params)
+        precision = params[section].get("precision", DEFAULT_PRECISION)
+        check_precision(precision, f"{section}.precision")
+
+    return check
+
+
 #: The check of each top-level section, by name.
 SECTION_CHECKS: dict[str, Callable[[Parameters], None]] = {
     "synthetic_data": _keys("synthetic_data", SYNTHETIC_KEYS),
@@ -72,8 +84,8 @@ SECTION_CHECKS: dict[str, Callable[[Parameters], None]] = {
     "dissimilarity_training": lambda params: training_config(
         params["dissimilarity_training"], params["uncertainty_maps"]["perceptual"]
     ),
-    "evaluation": _keys("evaluation", EVALUATION_KEYS),
-    "inference": _keys("inference", INFERENCE_KEYS),
+    "evaluation": _keys_and_precision("evaluation", EVALUATION_KEYS),
+    "inference": _keys_and_precision("inference", INFERENCE_KEYS),
     "export": _keys("export", EXPORT_KEYS),
     "ablation": _ablation,
 }
