@@ -34,7 +34,8 @@ def test_writes_every_kind_streaming_and_keeps_raw_scores(tmp_path):
 
     InferenceOutputDataset(str(tmp_path)).save(producer)
 
-    assert len(written[0]) == len(OUTPUT_KINDS) + 1  # every PNG and the .npy, before image b
+    # Every PNG, the .npy and the figure, before image b.
+    assert len(written[0]) == len(OUTPUT_KINDS) + 2
     scores = np.load(tmp_path / "anomaly" / "a.npy")
     np.testing.assert_array_equal(scores, _analysis().anomaly)
     png = np.asarray(Image.open(tmp_path / "anomaly" / "a.png"))
