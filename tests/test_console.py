@@ -1,6 +1,7 @@
 import copy
 import io
 import logging
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -40,17 +41,18 @@ def test_only_the_named_upstream_warnings_are_dropped():
 
 
 def test_warnings_reach_the_log_without_the_upstream_ones(caplog):
-    quiet_upstream_warnings()
-    quiet_upstream_warnings()  # settings.py may be imported twice; one filter is enough
-    assert (
-        sum(isinstance(f, UpstreamWarningFilter) for f in logging.getLogger("py.warnings").filters)
-        == 1
-    )
-    with caplog.at_level(logging.WARNING, logger="py.warnings"):
-        import warnings
-
+    # pytest records warnings itself; inside this block they go where a `kedro run` sends them.
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="py.warnings"):
+        warnings.simplefilter("always")
+        logging.captureWarnings(False)  # an earlier import of settings.py may have set it
+        quiet_upstream_warnings()
+        quiet_upstream_warnings()  # settings.py may be imported twice; one filter is enough
         warnings.warn("register_new_resolver() is deprecated", UserWarning, stacklevel=1)
         warnings.warn("a warning of this project", UserWarning, stacklevel=1)
+    logging.captureWarnings(False)
+
+    filters = logging.getLogger("py.warnings").filters
+    assert sum(isinstance(f, UpstreamWarningFilter) for f in filters) == 1
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 1
     assert "a warning of this project" in messages[0]

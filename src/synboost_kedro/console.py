@@ -25,6 +25,9 @@ UPSTREAM_WARNINGS: tuple[str, ...] = (
     r"register_new_resolver\(\) is deprecated",
     # kedro-viz 12.5 still uses FastAPI's deprecated ORJSONResponse.
     r"ORJSONResponse is deprecated",
+    # torch's ONNX exporter cannot fold strided slices into constants; the export pipeline
+    # checks every exported graph against torch instead.
+    r"Constant folding - Only steps=1 can be constant folded",
 )
 
 #: The formatter of ``conf/logging.yml``'s plain handlers, which a terminal upgrades to rich.
