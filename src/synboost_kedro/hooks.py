@@ -17,7 +17,6 @@ from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.io import CatalogProtocol
 
-from synboost_kedro.pipelines.parameters import check_parameters
 from synboost_kedro.storage.tracking_store import relocate_artifact_root, sqlite_database
 
 if TYPE_CHECKING:
@@ -147,6 +146,10 @@ class ParameterCheckHook:
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
+        # Imported here: it imports every pipeline's nodes (torch included, ~4 s), which
+        # settings.py would otherwise load for every `kedro` command, `--help` too.
+        from synboost_kedro.pipelines.parameters import check_parameters
+
         check_parameters(catalog.load("parameters"))
 
 
