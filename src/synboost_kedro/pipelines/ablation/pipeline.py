@@ -5,8 +5,6 @@ It reads what the default run wrote (the label-swapped training set and its maps
 sets and their maps, the reference networks) and adds the void-only training set and its maps.
 """
 
-from functools import partial, update_wrapper
-
 from kedro.pipeline import Node, Pipeline
 
 from synboost_kedro.evaluation import FUSION_METHOD
@@ -21,6 +19,7 @@ from synboost_kedro.pipelines.ablation.nodes import (
     variant_training_params,
     void_only_frames,
 )
+from synboost_kedro.pipelines.bound import bound
 from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.evaluation.nodes import measure_set, score_set, select_fusion_weights
 from synboost_kedro.pipelines.sets import SELECTION_SET, TRAINING_SETS, Benchmark, shared_dataset
@@ -41,10 +40,6 @@ _PARAMETERS = {"params:dissimilarity_training", "params:ablation", "params:evalu
 _PREPARATION_PARAMETERS = {"params:data_preparation", "params:uncertainty_maps"}
 
 
-def _bound(func, **kwargs):
-    return update_wrapper(partial(func, **kwargs), func)
-
-
 def _void_only_training_set() -> list[Node]:
     """The label ids of the training split without swapped instances, and their maps
     (re-synthesised from those labels, as for the label-swapped set)."""
@@ -56,7 +51,7 @@ def _void_only_training_set() -> list[Node]:
             name="prepare_void_only_frames",
         ),
         Node(
-            _bound(plan_uncertainty_maps, synthesis_labels=SynthesisLabels.ANNOTATION),
+            bound(plan_uncertainty_maps, synthesis_labels=SynthesisLabels.ANNOTATION),
             inputs={
                 "frames": "training_frames",
                 "segmentation_model": "segmentation_model",
@@ -93,7 +88,7 @@ def _scored_set(benchmark: Benchmark) -> list[Node]:
             name=f"score_{set_name}",
         ),
         Node(
-            _bound(measure_set, track=benchmark.track),
+            bound(measure_set, track=benchmark.track),
             inputs=[frames, f"{set_name}__scores", "fusion_weights", "params:evaluation"],
             outputs=shared_dataset(set_name, "results"),
             name=f"measure_{set_name}",
@@ -105,7 +100,7 @@ def _network_pipeline(network: str, benchmarks: tuple[Benchmark, ...]) -> Pipeli
     set_names = [benchmark.name for benchmark in benchmarks]
     nodes = [
         Node(
-            _bound(variant_training_params, network=network),
+            bound(variant_training_params, network=network),
             inputs=["params:dissimilarity_training", "params:ablation"],
             outputs="training_params",
             name="training_params",

@@ -1,9 +1,8 @@
 """Pipeline ``evaluation``: one namespace per evaluation set, then one report over all of them."""
 
-from functools import partial, update_wrapper
-
 from kedro.pipeline import Node, Pipeline
 
+from synboost_kedro.pipelines.bound import bound
 from synboost_kedro.pipelines.dissimilarity_input import PARAMETER
 from synboost_kedro.pipelines.evaluation.nodes import (
     build_report,
@@ -16,10 +15,6 @@ from synboost_kedro.pipelines.sets import SELECTION_SET, Benchmark, shared_datas
 
 _PARAMETERS = {"params:evaluation", PARAMETER}
 _SHARED = {"dissimilarity_model", "fusion_weights"}
-
-
-def _bound(func, **kwargs):
-    return update_wrapper(partial(func, **kwargs), func)
 
 
 def _set_pipeline(benchmark: Benchmark) -> Pipeline:
@@ -38,13 +33,13 @@ def _set_pipeline(benchmark: Benchmark) -> Pipeline:
             name="score",
         ),
         Node(
-            _bound(measure_set, track=benchmark.track),
+            bound(measure_set, track=benchmark.track),
             inputs=["benchmark_frames", "scores", "fusion_weights", "params:evaluation"],
             outputs="results",
             name="measure",
         ),
         Node(
-            _bound(render_overlays, set_name=set_name),
+            bound(render_overlays, set_name=set_name),
             inputs=["benchmark_frames", "scores", "fusion_weights", "results", "params:evaluation"],
             outputs="overlays",
             name="render_overlays",

@@ -1,9 +1,8 @@
 """Pipeline ``synthetic_data``."""
 
-from functools import partial, update_wrapper
-
 from kedro.pipeline import Node, Pipeline
 
+from synboost_kedro.pipelines.bound import bound
 from synboost_kedro.pipelines.synthetic_data.nodes import (
     generate_anomaly_set,
     generate_cityscapes_split,
@@ -18,16 +17,12 @@ ANOMALY_SET_STYLES = {
 }
 
 
-def _bound(func, **kwargs):
-    return update_wrapper(partial(func, **kwargs), func)
-
-
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             *(
                 Node(
-                    func=_bound(generate_cityscapes_split, split=split),
+                    func=bound(generate_cityscapes_split, split=split),
                     inputs="params:synthetic_data",
                     outputs=f"cityscapes_{split}",
                     name=f"generate_cityscapes_{split}_node",
@@ -38,7 +33,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 Pipeline(
                     [
                         Node(
-                            func=_bound(generate_anomaly_set, style=style),
+                            func=bound(generate_anomaly_set, style=style),
                             inputs="params:synthetic_data",
                             outputs="raw",
                             name=f"generate_{style}_set_node",

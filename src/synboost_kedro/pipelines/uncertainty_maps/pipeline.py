@@ -6,10 +6,9 @@ datasets"); evaluation sets also store the standard baselines' scores, standardi
 segmenter's statistics on the training split (docs/evaluation.md, "Baselines").
 """
 
-from functools import partial, update_wrapper
-
 from kedro.pipeline import Node, Pipeline
 
+from synboost_kedro.pipelines.bound import bound
 from synboost_kedro.pipelines.pretrained_weights import (
     create_pipeline as create_pretrained_weights_pipeline,
 )
@@ -31,10 +30,6 @@ STATISTICS = "segmentation_max_logit_statistics"
 _NETWORKS = ("segmentation_model", "synthesis_model", "perceptual_network")
 
 
-def _bound(func, **kwargs):
-    return update_wrapper(partial(func, **kwargs), func)
-
-
 def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels) -> Pipeline:
     """The maps of one set; benchmark-form sets also get the logit baselines' scores."""
     source = "swapped_labels" if synthesis_labels is SynthesisLabels.ANNOTATION else "predictions"
@@ -48,7 +43,7 @@ def _set_pipeline(set_name: str, frames: str, synthesis_labels: SynthesisLabels)
         inputs["max_logit_statistics"] = STATISTICS
         shared.add(STATISTICS)
     node = Node(
-        func=_bound(plan_uncertainty_maps, synthesis_labels=synthesis_labels),
+        func=bound(plan_uncertainty_maps, synthesis_labels=synthesis_labels),
         inputs=inputs,
         outputs="maps",
         name=f"compute_maps_from_{source}_node",
